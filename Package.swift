@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "swift-torch",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Torch", targets: ["Torch"]),
+        .executable(name: "swifttorch", targets: ["swifttorch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    ],
+    targets: [
+        // OpenBLAS's CBLAS on Linux; macOS uses Accelerate instead.
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        // Compile-time CPU feature macros, read by `swifttorch info`.
+        .systemLibrary(name: "CTorchConfig"),
+        .target(
+            name: "TorchCore",
+            dependencies: [
+                "CTorchConfig",
+                .target(name: "CBLAS", condition: .when(platforms: [.linux])),
+                .product(name: "RealModule", package: "swift-numerics"),
+            ]
+        ),
+        .target(name: "Torch", dependencies: ["TorchCore"]),
+        .executableTarget(
+            name: "swifttorch",
+            dependencies: ["Torch", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "TensorBenchmarks",
+            dependencies: ["Torch"],
+            path: "Benchmarks/TensorBenchmarks"
+        ),
+        .testTarget(
+            name: "TorchCoreTests",
+            dependencies: ["TorchCore"],
+            resources: [.copy("Fixtures")]
+        ),
+    ]
+)

@@ -1,0 +1,2 @@
+// `import Torch` gives the whole library, as `import torch` does in Python.
+@_exported import TorchCore

@@ -1,0 +1,71 @@
+/// Matrix products through BLAS (float32/float64); integer products run a plain loop.
+///
+/// Derivatives: for `c = a @ b`, `da = dc @ bᵀ` and `db = aᵀ @ dc` (summed over broadcast batch dims).
+extension Tensor {
+    /// PyTorch's `matmul`: dot product for 1-D·1-D, matrix-vector, vector-matrix, matrix
+    /// product, and batched products with broadcasting of the batch dimensions.
+    ///
+    /// ```swift
+    /// Tensor.randn([10, 3, 4]).matmul(Tensor.randn([4, 5]))   // [10, 3, 5]
+    /// ```
+    public func matmul(_ other: Tensor) -> Tensor {
+        torchCheck(rank >= 1 && other.rank >= 1,
+                   "matmul: both arguments to matmul need to be at least 1D, but they are \(rank)D and \(other.rank)D")
+        if rank == 1 && other.rank == 1 { return dot(other) }
+        let a = rank == 1 ? unsqueeze(dim: 0) : self
+        let b = other.rank == 1 ? other.unsqueeze(dim: 1) : other
+        let m = a.shape[a.rank - 2], k = a.shape[a.rank - 1], k2 = b.shape[b.rank - 2], n = b.shape[b.rank - 1]
+        torchCheck(k == k2, "matmul: mat1 and mat2 shapes cannot be multiplied (\(a.shape.dropLast().reduce(1, *))x\(k) and \(k2)x\(n))")
+        let batch = broadcastShapes(Array(a.shape.dropLast(2)), Array(b.shape.dropLast(2)), op: "matmul")
+        let count = batch.reduce(1, *)
+        let a3 = a.expand(batch + [m, k]).reshape([count, m, k])
+        let b3 = b.expand(batch + [k, n]).reshape([count, k, n])
+        var out = Tensor.batchedProduct(a3, b3, op: "matmul").reshape(batch + [m, n])
+        if rank == 1 { out = out.squeeze(dim: -2) }
+        if other.rank == 1 { out = out.squeeze(dim: -1) }
+        return out
+    }
+
+    /// Matrix product of two 2-D tensors.
+    public func mm(_ other: Tensor) -> Tensor {
+        torchCheck(rank == 2, "mm: self must be a matrix")
+        torchCheck(other.rank == 2, "mm: mat2 must be a matrix")
+        torchCheck(shape[1] == other.shape[0],
+                   "mm: mat1 and mat2 shapes cannot be multiplied (\(shape[0])x\(shape[1]) and \(other.shape[0])x\(other.shape[1]))")
+        return Tensor.batchedProduct(unsqueeze(dim: 0), other.unsqueeze(dim: 0), op: "mm").squeeze(dim: 0)
+    }
+
+    /// Batched matrix product of two 3-D tensors with the same batch size.
+    public func bmm(_ other: Tensor) -> Tensor {
+        torchCheck(rank == 3, "bmm: batch1 must be a 3D tensor")
+        torchCheck(other.rank == 3, "bmm: batch2 must be a 3D tensor")
+        torchCheck(shape[0] == other.shape[0], "bmm: batch1 and batch2 must have same number of batches, got \(shape[0]) and \(other.shape[0])")
+        torchCheck(shape[2] == other.shape[1], "bmm: Expected size for first two dimensions of batch2 tensor to be: [\(shape[0]), \(shape[2])] but got: [\(other.shape[0]), \(other.shape[1])].")
+        return Tensor.batchedProduct(self, other, op: "bmm")
+    }
+
+    /// The dot product of two 1-D tensors of the same length.
+    public func dot(_ other: Tensor) -> Tensor {
+        torchCheck(rank == 1 && other.rank == 1, "dot: 1D tensors expected, but got \(rank)D and \(other.rank)D tensors")
+        torchCheck(shape[0] == other.shape[0],
+                   "dot: inconsistent tensor size, expected tensor [\(shape[0])] and src [\(other.shape[0])] to have the same number of elements, but got \(shape[0]) and \(other.shape[0]) elements respectively")
+        torchCheck(dtype == other.dtype, "dot: expected both vectors to have same dtype, but found \(dtype.typeName) and \(other.dtype.typeName)")
+        return Tensor.batchedProduct(reshape([1, 1, -1]), other.reshape([1, -1, 1]), op: "dot").reshape([])
+    }
+
+    /// The outer product of two 1-D tensors: `[n]`, `[m]` → `[n, m]`.
+    public func outer(_ other: Tensor) -> Tensor {
+        torchCheck(rank == 1 && other.rank == 1, "outer: expected 1D tensors, but got \(rank)D and \(other.rank)D")
+        return unsqueeze(dim: 1) * other.unsqueeze(dim: 0)
+    }
+
+    /// `[b, m, k]` @ `[b, k, n]` in the promoted dtype (matmul requires equal dtypes, as in PyTorch).
+    private static func batchedProduct(_ a: Tensor, _ b: Tensor, op: String) -> Tensor {
+        torchCheck(a.dtype == b.dtype, "\(op): expected m1 and m2 to have the same dtype, but got: \(a.dtype.typeName) != \(b.dtype.typeName)")
+        torchCheck(a.dtype != .bool, "\(op): \"addmm_impl_cpu_\" not implemented for 'Bool'")
+        let compute = a.dtype.computeType
+        let out = Tensor(uninitializedShape: [a.shape[0], a.shape[1], b.shape[2]], dtype: compute)
+        a.backend.batchedMatmul(a.to(dtype: compute), b.to(dtype: compute), into: out)
+        return out.to(dtype: a.dtype)
+    }
+}

@@ -1,0 +1,86 @@
+/// Reductions over all elements or over chosen dimensions, with `keepdim:` as in PyTorch.
+///
+/// Derivatives: sum broadcasts the gradient back; mean also divides by the count; prod
+/// multiplies by the product of the others; max/min route it to the extreme element.
+extension Tensor {
+    /// Normalized, sorted, de-duplicated reduction dims (all dims when `dims` is nil or empty).
+    func reductionDims(_ dims: [Int]?, op: String) -> [Int] {
+        guard let dims, !dims.isEmpty else { return Array(0..<rank) }
+        let ds = dims.map { normalizeDim($0, rank, op: op) }
+        torchCheck(Set(ds).count == ds.count, "\(op): dim \(dims) appears multiple times in the list of dims")
+        return ds.sorted()
+    }
+
+    /// Reduces `dims` with a backend reduction; the result has `resultDType`.
+    func reduced(_ op: ReductionOp, dims: [Int]?, keepdim: Bool, resultDType: DType, name: String) -> Tensor {
+        let ds = rank == 0 ? [] : reductionDims(dims, op: name)
+        let kept = (0..<rank).filter { !ds.contains($0) }
+        let compute = resultDType.computeType
+        let out = Tensor(uninitializedShape: kept.map { shape[$0] }, dtype: compute)
+        backend.reduce(op, to(dtype: compute).permute(kept + ds), reducedDims: ds.count, into: out)
+        let result = out.to(dtype: resultDType)
+        return keepdim ? result.reshape(keptDimShape(ds)) : result
+    }
+
+    /// This shape with each of `dims` set to 1.
+    func keptDimShape(_ dims: [Int]) -> [Int] {
+        var s = shape
+        for d in dims { s[d] = 1 }
+        return s
+    }
+
+    private var sumDType: DType { dtype.isFloatingPoint ? dtype : .int64 }
+
+    /// Sum of all elements; integers and bools sum in `int64`.
+    public func sum() -> Tensor { reduced(.sum, dims: nil, keepdim: false, resultDType: sumDType, name: "sum") }
+    /// Sum over `dim`.
+    public func sum(dim: Int, keepdim: Bool = false) -> Tensor { sum(dims: [dim], keepdim: keepdim) }
+    /// Sum over several dimensions.
+    public func sum(dims: [Int], keepdim: Bool = false) -> Tensor {
+        reduced(.sum, dims: dims, keepdim: keepdim, resultDType: sumDType, name: "sum")
+    }
+
+    /// Product of all elements.
+    public func prod() -> Tensor { reduced(.prod, dims: nil, keepdim: false, resultDType: sumDType, name: "prod") }
+    /// Product over `dim`.
+    public func prod(dim: Int, keepdim: Bool = false) -> Tensor {
+        reduced(.prod, dims: [dim], keepdim: keepdim, resultDType: sumDType, name: "prod")
+    }
+
+    /// Mean of all elements (floating dtypes only, as in PyTorch).
+    public func mean() -> Tensor { mean(dims: [], keepdim: false) }
+    /// Mean over `dim`.
+    public func mean(dim: Int, keepdim: Bool = false) -> Tensor { mean(dims: [dim], keepdim: keepdim) }
+    /// Mean over several dimensions (all when `dims` is empty).
+    public func mean(dims: [Int], keepdim: Bool = false) -> Tensor {
+        torchCheck(dtype.isFloatingPoint,
+                     "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: \(dtype.typeName)")
+        let ds = rank == 0 ? [] : reductionDims(dims, op: "mean")
+        let count = ds.reduce(1) { $0 * shape[$1] }
+        return sum(dims: ds, keepdim: keepdim) / Double(count)
+    }
+
+    /// Whether every element is nonzero (`True` for an empty tensor).
+    public func all() -> Tensor { reduced(.all, dims: nil, keepdim: false, resultDType: .bool, name: "all") }
+    /// `all` over `dim`.
+    public func all(dim: Int, keepdim: Bool = false) -> Tensor {
+        reduced(.all, dims: [dim], keepdim: keepdim, resultDType: .bool, name: "all")
+    }
+    /// Whether any element is nonzero.
+    public func any() -> Tensor { reduced(.any, dims: nil, keepdim: false, resultDType: .bool, name: "any") }
+    /// `any` over `dim`.
+    public func any(dim: Int, keepdim: Bool = false) -> Tensor {
+        reduced(.any, dims: [dim], keepdim: keepdim, resultDType: .bool, name: "any")
+    }
+
+    /// The largest element (NaN if any element is NaN).
+    public func max() -> Tensor {
+        torchCheck(numel > 0, "max(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
+        return reduced(.max, dims: nil, keepdim: false, resultDType: dtype, name: "max")
+    }
+    /// The smallest element (NaN if any element is NaN).
+    public func min() -> Tensor {
+        torchCheck(numel > 0, "min(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
+        return reduced(.min, dims: nil, keepdim: false, resultDType: dtype, name: "min")
+    }
+}
