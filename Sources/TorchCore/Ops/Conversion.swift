@@ -56,7 +56,8 @@ extension Tensor {
     /// ```
     public func item<T: TensorElement>(_ type: T.Type = T.self) -> T {
         torchCheck(numel == 1, "item: a Tensor with \(numel) elements cannot be converted to Scalar")
-        return to(dtype: T.dtype).pointer(T.self).pointee
+        let t = to(dtype: T.dtype)
+        return withExtendedLifetime(t) { t.pointer(T.self).pointee }
     }
 
     /// The single element as a `Scalar`, printed as Python prints `item()`'s result
@@ -77,6 +78,6 @@ extension Tensor {
     /// ```
     public func toArray<T: TensorElement>(_ type: T.Type = T.self) -> [T] {
         let c = to(dtype: T.dtype).contiguous()
-        return Array(UnsafeBufferPointer(start: c.pointer(T.self), count: c.numel))
+        return withExtendedLifetime(c) { Array(UnsafeBufferPointer(start: c.pointer(T.self), count: c.numel)) }
     }
 }

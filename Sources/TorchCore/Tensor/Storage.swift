@@ -10,7 +10,7 @@ public final class Storage: @unchecked Sendable {
     public let data: UnsafeMutableRawPointer
     /// Size in bytes.
     public let byteCount: Int
-    private let release: (@Sendable () -> Void)?
+    private let release: (() -> Void)?
     private let owned: Bool
 
     /// Allocates `byteCount` uninitialized bytes.
@@ -22,7 +22,7 @@ public final class Storage: @unchecked Sendable {
     }
 
     /// Wraps memory the caller owns; `release` runs when the last tensor using it is gone.
-    init(sharing data: UnsafeMutableRawPointer, byteCount: Int, release: (@Sendable () -> Void)?) {
+    init(sharing data: UnsafeMutableRawPointer, byteCount: Int, release: (() -> Void)?) {
         self.data = data
         self.byteCount = byteCount
         self.owned = false

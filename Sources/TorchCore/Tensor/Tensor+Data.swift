@@ -88,7 +88,7 @@ extension Tensor {
     /// memory must stay valid while any tensor using it exists; `release` is called when
     /// the last one is gone.
     public convenience init<T: TensorElement>(sharing buffer: UnsafeMutableBufferPointer<T>, shape: [Int],
-                                              release: (@Sendable () -> Void)? = nil) {
+                                              release: (() -> Void)? = nil) {
         torchCheck(shape.reduce(1, *) == buffer.count,
                      "tensor: shape \(shapeString(shape)) is invalid for a buffer of \(buffer.count) elements")
         let storage = Storage(sharing: UnsafeMutableRawPointer(buffer.baseAddress!),
