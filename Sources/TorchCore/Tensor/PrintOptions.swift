@@ -47,15 +47,35 @@ public struct PrintOptions: Sendable, Equatable {
         }
     }
 
-    /// The options tensors print with now.
+    /// The options tensors print with now: those of the innermost `withPrintOptions` around
+    /// this code, else the process-wide ones that `setPrintOptions` changes. Assigning sets
+    /// the process-wide options.
     public static var current: PrintOptions {
-        get { CurrentPrintOptions.value.withLock { $0 } }
+        get { scoped ?? CurrentPrintOptions.value.withLock { $0 } }
         set {
             torchCheck(newValue.precision >= 0, "set_printoptions: precision must be non-negative, got \(newValue.precision)")
             torchCheck(newValue.edgeitems >= 0, "set_printoptions: edgeitems must be non-negative, got \(newValue.edgeitems)")
             CurrentPrintOptions.value.withLock { $0 = newValue }
         }
     }
+}
+
+extension PrintOptions {
+    @TaskLocal static var scoped: PrintOptions?
+}
+
+/// Runs `body` with tensors printing by `options`, for this task only (other threads and
+/// tasks keep theirs), like a scoped `torch.set_printoptions`.
+///
+/// ```swift
+/// var o = PrintOptions()
+/// o.precision = 2
+/// withPrintOptions(o) { print(Tensor([1.12345])) }   // tensor([1.12])
+/// ```
+public func withPrintOptions<R>(_ options: PrintOptions, _ body: () throws -> R) rethrows -> R {
+    torchCheck(options.precision >= 0, "set_printoptions: precision must be non-negative, got \(options.precision)")
+    torchCheck(options.edgeitems >= 0, "set_printoptions: edgeitems must be non-negative, got \(options.edgeitems)")
+    return try PrintOptions.$scoped.withValue(options) { try body() }
 }
 
 enum CurrentPrintOptions {
