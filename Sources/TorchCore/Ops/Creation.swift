@@ -84,7 +84,9 @@ extension Tensor {
     }
 
     static func checkShape(_ shape: [Int], op: String) {
-        torchCheck(shape.allSatisfy { $0 >= 0 }, "\(op): Trying to create tensor with negative dimension: \(shapeString(shape))")
+        if let bad = shape.first(where: { $0 < 0 }) {
+            fatalError("\(op): Trying to create tensor with negative dimension \(bad): \(shapeString(shape))")
+        }
     }
 
     /// Zeros with this tensor's shape and dtype (or `dtype`).
