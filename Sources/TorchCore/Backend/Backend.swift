@@ -19,9 +19,34 @@ protocol Backend: Sendable {
     func select(_ cond: Tensor, _ a: Tensor, _ b: Tensor, into out: Tensor)
     /// Reduces the trailing `reduced` dimensions of `a` (already permuted last) into `out`.
     func reduce(_ op: ReductionOp, _ a: Tensor, reducedDims: Int, into out: Tensor)
+    /// The extreme element of each row along `a`'s last dimension: its first index into
+    /// `indices` (int64) and, when given, its value into `values` (NaN counts as the extreme);
+    /// both have `a`'s shape without the last dimension. `a` is float32, float64 or int64.
+    func indexReduce(_ op: IndexReductionOp, _ a: Tensor, values: Tensor?, indices: Tensor)
+    /// `var` over the trailing `reducedDims` dimensions of `a` (already permuted last, float32
+    /// or float64, same dtype as `out`): the sum of squared deviations over `max(0, n - correction)`.
+    func variance(_ a: Tensor, reducedDims: Int, correction: Double, into out: Tensor)
+    /// Sorts each row along `a`'s last dimension (NaN largest, ties by index, so stable) and
+    /// writes the first `values.shape.last` elements and their int64 indices; `a` is float32,
+    /// float64 or int64 and `values` has its dtype.
+    func sort(_ a: Tensor, descending: Bool, values: Tensor, indices: Tensor)
+    /// Inclusive scan along the last dimension: `out[..., i] = op(a[..., 0...i])`; same shape
+    /// and compute dtype (float32, float64 or int64), any strides.
+    func scan(_ op: ScanOp, _ a: Tensor, into out: Tensor)
     /// `out[i] = a[i] @ b[i]` for 3-D operands `[batch, m, k]`, `[batch, k, n]` and a contiguous
     /// `out`, in float32, float64 or int64.
     func batchedMatmul(_ a: Tensor, _ b: Tensor, into out: Tensor)
+    /// Advanced indexing: for each position `b` of the int64 `indices`' common shape B, copies
+    /// `src[indices[0][b], ..., indices[k-1][b], ...]` into `out[b, ...]` (same dtype).
+    func index(_ src: Tensor, indices: [Tensor], into out: Tensor)
+    /// The reverse of `index`: `dst[indices[0][b], ..., ...] = values[b, ...]`, in order.
+    func indexPut(_ dst: Tensor, indices: [Tensor], values: Tensor)
+    /// `out[p] = src[p with p[dim] = index[p]]` over `index`'s (and `out`'s) shape.
+    func gather(_ src: Tensor, dim: Int, index: Tensor, into out: Tensor)
+    /// `dst[p with p[dim] = index[p]] = src[p]` (or `+=`, in float32, float64 or int64) over `index`'s shape.
+    func scatter(_ dst: Tensor, dim: Int, index: Tensor, src: Tensor, accumulate: Bool)
+    /// The coordinates of the nonzero elements, as an int64 `[count, rank]` tensor.
+    func nonzero(_ a: Tensor) -> Tensor
 }
 
 extension Tensor {
@@ -47,3 +72,9 @@ enum UnaryOp: Sendable, Equatable {
 
 /// The reductions a backend implements.
 enum ReductionOp: Sendable { case sum, prod, max, min, all, any }
+
+/// The reductions that also find where the result came from (max/min with indices, argmax/argmin).
+enum IndexReductionOp: Sendable { case max, min }
+
+/// The cumulative ops a backend implements.
+enum ScanOp: Sendable { case sum, prod }
