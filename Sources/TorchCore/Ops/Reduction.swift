@@ -7,7 +7,8 @@ extension Tensor {
     func reductionDims(_ dims: [Int]?, op: String) -> [Int] {
         guard let dims, !dims.isEmpty else { return Array(0..<rank) }
         let ds = dims.map { normalizeDim($0, rank, op: op) }
-        torchCheck(Set(ds).count == ds.count, "\(op): dim \(dims) appears multiple times in the list of dims")
+        var seen = Set<Int>()
+        for d in ds { torchCheck(seen.insert(d).inserted, "\(op): dim \(d) appears multiple times in the list of dims") }
         return ds.sorted()
     }
 
