@@ -42,6 +42,7 @@ let package = Package(
         .testTarget(
             name: "TorchCoreTests",
             dependencies: ["TorchCore"],
+            exclude: ["CourseGoldenPendingTests.swift.txt"],
             resources: [.copy("Fixtures")]
         ),
     ]
