@@ -4,23 +4,71 @@
 /// maximum/minimum route the gradient to the larger/smaller input (split evenly on ties).
 extension Tensor {
     private func arith(_ op: BinaryOp, _ other: Tensor, name: String) -> Tensor {
-        Tensor.elementwise(op, self, other, resultDType: arithResult(op, resultType(self, other), name: name), name: name)
+        let out = Tensor.elementwise(op, self, other, resultDType: arithResult(op, resultType(self, other), name: name), name: name)
+        if Tensor.needsGrad(self, other) { Tensor.recordArith(op, self, other, out) }
+        return out
     }
 
     private func arith(_ op: BinaryOp, scalar: Scalar, reversed: Bool = false, name: String) -> Tensor {
         let r = resultType([.tensor(self), .scalar(scalar.kind)])
         let s = Tensor(scalarValue: scalar, dtype: r)
         let (a, b) = reversed ? (s, self) : (self, s)
-        return Tensor.elementwise(op, a, b, resultDType: arithResult(op, r, name: name), name: name)
+        let out = Tensor.elementwise(op, a, b, resultDType: arithResult(op, r, name: name), name: name)
+        if Tensor.needsGrad(self) { Tensor.recordArith(op, a, b, out, scalarExponent: op == .pow && !reversed, reversedSub: reversed && op == .sub) }
+        return out
     }
 
     private func arithInPlace(_ op: BinaryOp, _ other: Tensor, name: String) {
+        checkInPlaceGrad(op, other, name: name)
         elementwiseInPlace(op, other, resultDType: arithResult(op, resultType(self, other), name: name), name: name)
     }
 
     private func arithInPlace(_ op: BinaryOp, scalar: Scalar, name: String) {
         let r = resultType([.tensor(self), .scalar(scalar.kind)])
-        elementwiseInPlace(op, Tensor(scalarValue: scalar, dtype: r), resultDType: arithResult(op, r, name: name), name: name)
+        let s = Tensor(scalarValue: scalar, dtype: r)
+        checkInPlaceGrad(op, s, name: name)
+        elementwiseInPlace(op, s, resultDType: arithResult(op, r, name: name), name: name)
+    }
+
+    /// In-place ops would overwrite values a recorded graph may still need, so, outside
+    /// `noGrad`, they are refused on tensors that take part in autograd.
+    private func checkInPlaceGrad(_ op: BinaryOp, _ other: Tensor, name: String) {
+        guard Tensor.needsGrad(self, other) else { return }
+        torchCheck(!isLeaf || !requiresGrad, "\(name): a leaf Variable that requires grad is being used in an in-place operation.")
+        fatalError("\(name): in-place operations on tensors that are part of a graph are not supported by swift-torch's autograd; use the out-of-place form (a = a + b)")
+    }
+
+    /// Records the backward of `out = op(a, b)`.
+    static func recordArith(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, _ out: Tensor,
+                            scalarExponent: Bool = false, reversedSub: Bool = false) {
+        let needA = a.requiresGrad, needB = b.requiresGrad
+        switch op {
+        case .add: out.recordGrad("AddBackward0", [a, b]) { g in [g, g] }
+        case .sub: out.recordGrad(reversedSub ? "RsubBackward1" : "SubBackward0", [a, b]) { g in [g, needB ? -g : nil] }
+        case .mul: out.recordGrad("MulBackward0", [a, b]) { g in [needA ? g * b : nil, needB ? g * a : nil] }
+        case .div: out.recordGrad("DivBackward0", [a, b]) { g in [needA ? g / b : nil, needB ? -g * a / (b * b) : nil] }
+        case .pow:
+            let result = out.detach()
+            let name = scalarExponent ? "PowBackward0" : (needA ? "PowBackward1" : "PowBackward2")
+            out.recordGrad(name, [a, b]) { g in
+                // d/db a^b = a^b · log a, taken as 0 where a == 0 and b >= 0 (as PyTorch does).
+                let gb = needB ? Tensor.where(a.eq(0).logicalAnd(b.ge(0)), Tensor.zeros([], dtype: g.dtype), g * result * a.log()) : nil
+                return [needA ? g * b * a.pow(b - 1) : nil, gb]
+            }
+        case .maximum, .minimum:
+            let (name, wins) = op == .maximum ? ("MaximumBackward0", a.gt(b)) : ("MinimumBackward0", a.lt(b))
+            let ties = a.eq(b)
+            out.recordGrad(name, [a, b]) { g in
+                let half = ties.to(dtype: g.dtype) * 0.5
+                let shareA = wins.to(dtype: g.dtype) + half
+                return [g * shareA, g * (1 - shareA)]
+            }
+        case .remainder:
+            out.recordGrad("RemainderBackward0", [a, b]) { g in [g, needB ? -g * a.floorDivide(b) : nil] }
+        case .floorDivide, .logicalAnd, .logicalOr, .logicalXor:
+            // Integer-valued or boolean results: no gradient flows (PyTorch's floor_divide is not differentiable).
+            break
+        }
     }
 
     private func arithResult(_ op: BinaryOp, _ promoted: DType, name: String) -> DType {

@@ -35,7 +35,9 @@ extension Tensor {
             torchCheck(self.shape[d] == 1,
                          "expand: The expanded size of the tensor (\(shape[i])) must match the existing size (\(self.shape[d])) at non-singleton dimension \(i).  Target sizes: \(shapeString(shape)).  Tensor sizes: \(shapeString(self.shape))")
         }
-        return Tensor(storage: storage, shape: newShape, strides: newStrides, offset: storageOffset, dtype: dtype)
+        // The engine sums the gradient back over the expanded dimensions.
+        return viewGraded(Tensor(storage: storage, shape: newShape, strides: newStrides, offset: storageOffset, dtype: dtype),
+                          "ExpandBackward0") { g in g }
     }
 
     /// `expand` with the sizes listed.

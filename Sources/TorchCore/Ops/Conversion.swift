@@ -7,7 +7,8 @@ extension Tensor {
         if dtype == self.dtype { return self }
         let out = Tensor(uninitializedShape: shape, dtype: dtype)
         backend.copy(self, into: out)
-        return out
+        // The engine converts the gradient back to this tensor's dtype.
+        return dtype.isFloatingPoint ? viewGraded(out, "ToCopyBackward0") { g in g } : out
     }
 
     /// The tensor on `device` (itself when already there). Only the CPU exists for now:
@@ -26,7 +27,7 @@ extension Tensor {
     public func clone() -> Tensor {
         let out = Tensor(uninitializedShape: shape, dtype: dtype)
         backend.copy(self, into: out)
-        return out
+        return viewGraded(out, "CloneBackward0") { g in g }
     }
 
     /// Copies `src` (broadcast to this shape, converted to this dtype) into this tensor's memory,

@@ -12,6 +12,7 @@ extension Tensor {
         torchCheck(rank >= 1 && other.rank >= 1,
                    "matmul: both arguments to matmul need to be at least 1D, but they are \(rank)D and \(other.rank)D")
         if rank == 1 && other.rank == 1 { return dot(other) }
+        if rank == 2 && other.rank == 2 { return mm(other) }
         let a = rank == 1 ? unsqueeze(dim: 0) : self
         let b = other.rank == 1 ? other.unsqueeze(dim: 1) : other
         let m = a.shape[a.rank - 2], k = a.shape[a.rank - 1], k2 = b.shape[b.rank - 2], n = b.shape[b.rank - 1]
@@ -32,7 +33,14 @@ extension Tensor {
         torchCheck(other.rank == 2, "mm: mat2 must be a matrix")
         torchCheck(shape[1] == other.shape[0],
                    "mm: mat1 and mat2 shapes cannot be multiplied (\(shape[0])x\(shape[1]) and \(other.shape[0])x\(other.shape[1]))")
-        return Tensor.batchedProduct(unsqueeze(dim: 0), other.unsqueeze(dim: 0), op: "mm").squeeze(dim: 0)
+        let out = noGrad { Tensor.batchedProduct(unsqueeze(dim: 0), other.unsqueeze(dim: 0), op: "mm").squeeze(dim: 0) }
+        if Tensor.needsGrad(self, other) {
+            let needA = requiresGrad, needB = other.requiresGrad
+            out.recordGrad("MmBackward0", [self, other]) { [self] g in
+                [needA ? g.mm(other.t()) : nil, needB ? self.t().mm(g) : nil]
+            }
+        }
+        return out
     }
 
     /// Batched matrix product of two 3-D tensors with the same batch size.
@@ -50,7 +58,11 @@ extension Tensor {
         torchCheck(shape[0] == other.shape[0],
                    "dot: inconsistent tensor size, expected tensor [\(shape[0])] and src [\(other.shape[0])] to have the same number of elements, but got \(shape[0]) and \(other.shape[0]) elements respectively")
         torchCheck(dtype == other.dtype, "dot: expected both vectors to have same dtype, but found \(dtype.typeName) and \(other.dtype.typeName)")
-        return Tensor.batchedProduct(reshape([1, 1, -1]), other.reshape([1, -1, 1]), op: "dot").reshape([])
+        let out = noGrad { Tensor.batchedProduct(reshape([1, 1, -1]), other.reshape([1, -1, 1]), op: "dot").reshape([]) }
+        if Tensor.needsGrad(self, other) {
+            out.recordGrad("DotBackward0", [self, other]) { [self] g in [g * other, g * self] }
+        }
+        return out
     }
 
     /// The outer product of two 1-D tensors: `[n]`, `[m]` → `[n, m]`.
@@ -66,6 +78,13 @@ extension Tensor {
         let compute = a.dtype.computeType
         let out = Tensor(uninitializedShape: [a.shape[0], a.shape[1], b.shape[2]], dtype: compute)
         a.backend.batchedMatmul(a.to(dtype: compute), b.to(dtype: compute), into: out)
-        return out.to(dtype: a.dtype)
+        let result = noGrad { out.to(dtype: a.dtype) }
+        if Tensor.needsGrad(a, b) {
+            let needA = a.requiresGrad, needB = b.requiresGrad
+            result.recordGrad("BmmBackward0", [a, b]) { g in
+                [needA ? g.bmm(b.transpose(1, 2)) : nil, needB ? a.transpose(1, 2).bmm(g) : nil]
+            }
+        }
+        return result
     }
 }

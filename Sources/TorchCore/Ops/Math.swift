@@ -4,41 +4,51 @@ extension Tensor {
     /// `-self`. Derivative: -1.
     public func neg() -> Tensor {
         torchCheck(dtype != .bool, "neg: Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
-        return unaryKeepingDType(.neg)
+        return graded(unaryKeepingDType(.neg), "NegBackward0") { g, _, _ in -g }
     }
     /// `|self|`. Derivative: sign(x).
-    public func abs() -> Tensor { dtype == .bool ? self.clone() : unaryKeepingDType(.abs) }
+    public func abs() -> Tensor {
+        dtype == .bool ? clone() : graded(unaryKeepingDType(.abs), "AbsBackward0") { g, x, _ in g * x.sign() }
+    }
     /// Square root. Derivative: 1 / (2√x).
-    public func sqrt() -> Tensor { unaryFloating(.sqrt) }
+    public func sqrt() -> Tensor { graded(unaryFloating(.sqrt), "SqrtBackward0") { g, _, y in g / (2 * y) } }
     /// 1/√x. Derivative: -1 / (2 x^(3/2)).
-    public func rsqrt() -> Tensor { unaryFloating(.rsqrt) }
+    public func rsqrt() -> Tensor { graded(unaryFloating(.rsqrt), "RsqrtBackward0") { g, _, y in -0.5 * g * y * y * y } }
     /// eˣ. Derivative: eˣ.
-    public func exp() -> Tensor { unaryFloating(.exp) }
+    public func exp() -> Tensor { graded(unaryFloating(.exp), "ExpBackward0") { g, _, y in g * y } }
     /// Natural logarithm. Derivative: 1/x.
-    public func log() -> Tensor { unaryFloating(.log) }
+    public func log() -> Tensor { graded(unaryFloating(.log), "LogBackward0") { g, x, _ in g / x } }
     /// log(1 + x), accurate for small x. Derivative: 1/(1 + x).
-    public func log1p() -> Tensor { unaryFloating(.log1p) }
+    public func log1p() -> Tensor { graded(unaryFloating(.log1p), "Log1PBackward0") { g, x, _ in g / (x + 1) } }
     /// Sine. Derivative: cos x.
-    public func sin() -> Tensor { unaryFloating(.sin) }
+    public func sin() -> Tensor { graded(unaryFloating(.sin), "SinBackward0") { g, x, _ in g * x.cos() } }
     /// Cosine. Derivative: -sin x.
-    public func cos() -> Tensor { unaryFloating(.cos) }
+    public func cos() -> Tensor { graded(unaryFloating(.cos), "CosBackward0") { g, x, _ in -g * x.sin() } }
     /// Hyperbolic tangent. Derivative: 1 - tanh²x.
-    public func tanh() -> Tensor { unaryFloating(.tanh) }
+    public func tanh() -> Tensor { graded(unaryFloating(.tanh), "TanhBackward0") { g, _, y in g * (1 - y * y) } }
     /// 1 / (1 + e⁻ˣ). Derivative: σ(x)(1 - σ(x)).
-    public func sigmoid() -> Tensor { unaryFloating(.sigmoid) }
+    public func sigmoid() -> Tensor { graded(unaryFloating(.sigmoid), "SigmoidBackward0") { g, _, y in g * y * (1 - y) } }
     /// max(x, 0). Derivative: 1 where x > 0, else 0.
     public func relu() -> Tensor {
         torchCheck(dtype != .bool, "relu: \"clamp_min_cpu\" not implemented for 'Bool'")
-        return unaryKeepingDType(.relu)
+        return graded(unaryKeepingDType(.relu), "ReluBackward0") { g, _, y in g * y.gt(0).to(dtype: g.dtype) }
     }
     /// -1, 0 or 1 by the sign of x. Derivative: 0.
-    public func sign() -> Tensor { dtype == .bool ? self.clone() : unaryKeepingDType(.sign) }
+    public func sign() -> Tensor { dtype == .bool ? clone() : graded(unaryKeepingDType(.sign), "SignBackward0") { g, _, _ in g.zerosLike() } }
     /// Rounds down. Derivative: 0.
-    public func floor() -> Tensor { unaryKeepingDType(.floor) }
+    public func floor() -> Tensor { graded(unaryKeepingDType(.floor), "FloorBackward0") { g, _, _ in g.zerosLike() } }
     /// Rounds up. Derivative: 0.
-    public func ceil() -> Tensor { unaryKeepingDType(.ceil) }
+    public func ceil() -> Tensor { graded(unaryKeepingDType(.ceil), "CeilBackward0") { g, _, _ in g.zerosLike() } }
     /// Rounds half to even (as `torch.round`). Derivative: 0.
-    public func round() -> Tensor { unaryKeepingDType(.round) }
+    public func round() -> Tensor { graded(unaryKeepingDType(.round), "RoundBackward0") { g, _, _ in g.zerosLike() } }
+
+    /// Records `out = f(self)` with `rule(gradient, input, output)` when autograd needs it.
+    /// The output is saved detached: saving it as is would make it own its own graph node.
+    private func graded(_ out: Tensor, _ name: String, _ rule: @escaping (Tensor, Tensor, Tensor) -> Tensor) -> Tensor {
+        guard Tensor.needsGrad(self) else { return out }
+        let y = out.detach()
+        return out.recordGrad(name, [self]) { [self] g in [rule(g, self, y)] }
+    }
 
     /// Limits values to `[min, max]`. Derivative: 1 inside the bounds, 0 outside.
     ///
@@ -57,8 +67,17 @@ extension Tensor {
         let compute = result.computeType
         let out = Tensor(uninitializedShape: shape, dtype: compute)
         backend.unary(.clamp(min: lo, max: hi), to(dtype: compute), into: out)
-        return out.to(dtype: result)
+        let name = lo != nil && hi != nil ? "ClampBackward1" : (lo != nil ? "ClampMinBackward0" : "ClampMaxBackward0")
+        return graded(out.to(dtype: result), name) { g, x, _ in
+            var inside = x.isnan().logicalNot()
+            if let lo { inside = inside.logicalAnd(x.ge(Tensor(scalarValue: lo, dtype: x.dtype))) }
+            if let hi { inside = inside.logicalAnd(x.le(Tensor(scalarValue: hi, dtype: x.dtype))) }
+            return g * inside.to(dtype: g.dtype)
+        }
     }
+
+    /// Whether each element is NaN.
+    public func isnan() -> Tensor { ne(self) }
 
     /// Elements of `a` where `condition` is true and of `b` elsewhere, all three broadcast
     /// together (`torch.where`). Derivative: the gradient routed to `a` or `b` by `condition`.
@@ -68,7 +87,14 @@ extension Tensor {
         let shape = broadcastShapes(broadcastShapes(condition.shape, a.shape, op: "where"), b.shape, op: "where")
         let r = resultType(a, b)
         let out = Tensor(uninitializedShape: shape, dtype: r)
-        a.backend.select(condition.to(dtype: .bool).expand(shape), a.to(dtype: r).expand(shape), b.to(dtype: r).expand(shape), into: out)
+        let mask = condition.to(dtype: .bool).expand(shape)
+        a.backend.select(mask, a.to(dtype: r).expand(shape), b.to(dtype: r).expand(shape), into: out)
+        if Tensor.needsGrad(a, b) {
+            out.recordGrad("WhereBackward0", [a, b]) { g in
+                let zero = Tensor.zeros([], dtype: g.dtype)
+                return [Tensor.where(mask, g, zero), Tensor.where(mask, zero, g)]
+            }
+        }
         return out
     }
 

@@ -33,19 +33,26 @@ extension Tensor {
     private var sumDType: DType { dtype.isFloatingPoint ? dtype : .int64 }
 
     /// Sum of all elements; integers and bools sum in `int64`.
-    public func sum() -> Tensor { reduced(.sum, dims: nil, keepdim: false, resultDType: sumDType, name: "sum") }
+    public func sum() -> Tensor {
+        gradedReduction(reduced(.sum, dims: nil, keepdim: false, resultDType: sumDType, name: "sum"), "SumBackward0", dims: [], keepdim: false) { g, _, _ in g }
+    }
     /// Sum over `dim`.
     public func sum(dim: Int, keepdim: Bool = false) -> Tensor { sum(dims: [dim], keepdim: keepdim) }
     /// Sum over several dimensions.
     public func sum(dims: [Int], keepdim: Bool = false) -> Tensor {
-        reduced(.sum, dims: dims, keepdim: keepdim, resultDType: sumDType, name: "sum")
+        let out = reduced(.sum, dims: dims, keepdim: keepdim, resultDType: sumDType, name: "sum")
+        return gradedReduction(out, "SumBackward1", dims: dims, keepdim: keepdim) { g, _, _ in g }
     }
 
     /// Product of all elements.
-    public func prod() -> Tensor { reduced(.prod, dims: nil, keepdim: false, resultDType: sumDType, name: "prod") }
+    public func prod() -> Tensor {
+        gradedReduction(reduced(.prod, dims: nil, keepdim: false, resultDType: sumDType, name: "prod"), "ProdBackward0",
+                        dims: [], keepdim: false, rule: Tensor.prodGradient(dims: nil))
+    }
     /// Product over `dim`.
     public func prod(dim: Int, keepdim: Bool = false) -> Tensor {
-        reduced(.prod, dims: [dim], keepdim: keepdim, resultDType: sumDType, name: "prod")
+        gradedReduction(reduced(.prod, dims: [dim], keepdim: keepdim, resultDType: sumDType, name: "prod"), "ProdBackward1",
+                        dims: [dim], keepdim: keepdim, rule: Tensor.prodGradient(dims: [dim]))
     }
 
     /// Mean of all elements (floating dtypes only, as in PyTorch).
@@ -57,8 +64,9 @@ extension Tensor {
         torchCheck(dtype.isFloatingPoint,
                      "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: \(dtype.typeName)")
         let ds = rank == 0 ? [] : reductionDims(dims, op: "mean")
-        let count = ds.reduce(1) { $0 * shape[$1] }
-        return sum(dims: ds, keepdim: keepdim) / Double(count)
+        let count = Double(ds.reduce(1) { $0 * shape[$1] })
+        let out = noGrad { sum(dims: ds, keepdim: keepdim) / count }
+        return gradedReduction(out, dims.isEmpty ? "MeanBackward0" : "MeanBackward1", dims: dims, keepdim: keepdim) { g, _, _ in g / count }
     }
 
     /// Whether every element is nonzero (`True` for an empty tensor).
@@ -77,11 +85,42 @@ extension Tensor {
     /// The largest element (NaN if any element is NaN).
     public func max() -> Tensor {
         torchCheck(numel > 0, "max(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
-        return reduced(.max, dims: nil, keepdim: false, resultDType: dtype, name: "max")
+        return gradedReduction(reduced(.max, dims: nil, keepdim: false, resultDType: dtype, name: "max"), "MaxBackward1",
+                               dims: [], keepdim: false, rule: Tensor.extremeGradient)
     }
     /// The smallest element (NaN if any element is NaN).
     public func min() -> Tensor {
         torchCheck(numel > 0, "min(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
-        return reduced(.min, dims: nil, keepdim: false, resultDType: dtype, name: "min")
+        return gradedReduction(reduced(.min, dims: nil, keepdim: false, resultDType: dtype, name: "min"), "MinBackward1",
+                               dims: [], keepdim: false, rule: Tensor.extremeGradient)
+    }
+
+    /// Records a reduction over `dims` (all when empty): `rule(g, x, y)` gets the gradient
+    /// and the result already broadcast back to the input's shape.
+    func gradedReduction(_ out: Tensor, _ name: String, dims: [Int], keepdim: Bool,
+                         rule: @escaping (Tensor, Tensor, Tensor) -> Tensor) -> Tensor {
+        guard Tensor.needsGrad(self) else { return out }
+        let keptShape = keptDimShape(rank == 0 ? [] : reductionDims(dims, op: name))
+        let y = out.detach().reshape(keptShape).expand(shape)
+        return out.recordGrad(name, [self]) { [self] g in [rule(g.reshape(keptShape).expand(shape), self, y)] }
+    }
+
+    /// The gradient of a max or min over everything: shared evenly among the tied extremes.
+    static func extremeGradient(_ g: Tensor, _ x: Tensor, _ y: Tensor) -> Tensor {
+        let mask = x.eq(y).to(dtype: g.dtype)
+        return g * mask / mask.sum()
+    }
+
+    /// The gradient of a product: the product of the other elements, computed without
+    /// dividing by zero (one zero in a slice gets the product of the rest, two or more give 0).
+    static func prodGradient(dims: [Int]?) -> (Tensor, Tensor, Tensor) -> Tensor {
+        { g, x, y in
+            let isZero = x.eq(0)
+            let zeros = dims.map { isZero.sum(dims: $0, keepdim: true) } ?? isZero.sum()
+            let nonzeroProduct = dims.map { Tensor.where(isZero, x.onesLike(), x).prod(dim: $0[0], keepdim: true) }
+                ?? Tensor.where(isZero, x.onesLike(), x).prod()
+            let atZero = Tensor.where(zeros.eq(1), nonzeroProduct, Tensor.zeros([], dtype: x.dtype))
+            return g * Tensor.where(isZero, atZero.expand(as: x), y / x)
+        }
     }
 }

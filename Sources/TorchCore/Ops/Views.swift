@@ -11,10 +11,12 @@ extension Tensor {
     public func reshape(_ shape: [Int]) -> Tensor {
         let target = inferShape(shape, op: "reshape")
         if let strides = viewStrides(for: target) {
-            return Tensor(storage: storage, shape: target, strides: strides, offset: storageOffset, dtype: dtype)
+            return viewGraded(Tensor(storage: storage, shape: target, strides: strides, offset: storageOffset, dtype: dtype),
+                              "ViewBackward0") { [shape = self.shape] g in g.reshape(shape) }
         }
-        let c = clone()
-        return Tensor(storage: c.storage, shape: target, strides: contiguousStrides(target), dtype: dtype)
+        let c = noGrad { clone() }
+        return viewGraded(Tensor(storage: c.storage, shape: target, strides: contiguousStrides(target), dtype: dtype),
+                          "UnsafeViewBackward0") { [shape = self.shape] g in g.reshape(shape) }
     }
 
     /// `reshape` with the sizes listed.
@@ -26,7 +28,8 @@ extension Tensor {
         guard let strides = viewStrides(for: target) else {
             fatalError("view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
         }
-        return Tensor(storage: storage, shape: target, strides: strides, offset: storageOffset, dtype: dtype)
+        return viewGraded(Tensor(storage: storage, shape: target, strides: strides, offset: storageOffset, dtype: dtype),
+                          "ViewBackward0") { [shape = self.shape] g in g.reshape(shape) }
     }
 
     /// `view` with the sizes listed.
@@ -82,8 +85,8 @@ extension Tensor {
     /// Removes every size-1 dimension.
     public func squeeze() -> Tensor {
         let keep = shape.indices.filter { shape[$0] != 1 }
-        return Tensor(storage: storage, shape: keep.map { shape[$0] }, strides: keep.map { strides[$0] },
-                      offset: storageOffset, dtype: dtype)
+        return viewGraded(Tensor(storage: storage, shape: keep.map { shape[$0] }, strides: keep.map { strides[$0] },
+                                 offset: storageOffset, dtype: dtype), "SqueezeBackward0") { [shape] g in g.reshape(shape) }
     }
 
     /// Removes dimension `dim` if its size is 1 (otherwise returns the tensor unchanged).
@@ -93,7 +96,8 @@ extension Tensor {
         guard shape[d] == 1 else { return self }
         var s = shape, st = strides
         s.remove(at: d); st.remove(at: d)
-        return Tensor(storage: storage, shape: s, strides: st, offset: storageOffset, dtype: dtype)
+        return viewGraded(Tensor(storage: storage, shape: s, strides: st, offset: storageOffset, dtype: dtype),
+                          "SqueezeBackward1") { [shape] g in g.reshape(shape) }
     }
 
     /// Inserts a size-1 dimension at `dim` (negative counts from the end of the result).
@@ -102,7 +106,8 @@ extension Tensor {
         var s = shape, st = strides
         s.insert(1, at: d)
         st.insert(d < rank ? strides[d] * shape[d] : 1, at: d)
-        return Tensor(storage: storage, shape: s, strides: st, offset: storageOffset, dtype: dtype)
+        return viewGraded(Tensor(storage: storage, shape: s, strides: st, offset: storageOffset, dtype: dtype),
+                          "UnsqueezeBackward0") { [shape] g in g.reshape(shape) }
     }
 
     /// Merges dimensions `startDim...endDim` into one.
@@ -125,8 +130,16 @@ extension Tensor {
                      "permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = \(rank) is not equal to len(dims) = \(dims.count)")
         let d = dims.map { normalizeDim($0, rank, op: "permute") }
         torchCheck(Set(d).count == d.count, "permute: repeated dim in \(dims)")
-        return Tensor(storage: storage, shape: d.map { shape[$0] }, strides: d.map { strides[$0] },
-                      offset: storageOffset, dtype: dtype)
+        return permuted(d, gradName: "PermuteBackward0")
+    }
+
+    /// The view with dimensions in `order` (already checked), recorded under `gradName`.
+    private func permuted(_ order: [Int], gradName: String) -> Tensor {
+        let out = Tensor(storage: storage, shape: order.map { shape[$0] }, strides: order.map { strides[$0] },
+                         offset: storageOffset, dtype: dtype)
+        var inverse = order
+        for (i, d) in order.enumerated() { inverse[d] = i }
+        return viewGraded(out, gradName) { g in g.permute(inverse) }
     }
 
     /// `permute` with the dimensions listed.
@@ -137,13 +150,13 @@ extension Tensor {
         let a = normalizeDim(dim0, rank, op: "transpose"), b = normalizeDim(dim1, rank, op: "transpose")
         var order = Array(0..<rank)
         order.swapAt(a, b)
-        return permute(order)
+        return permuted(order, gradName: "TransposeBackward0")
     }
 
     /// The transpose of a matrix (a 0-D or 1-D tensor is returned as is).
     public func t() -> Tensor {
         torchCheck(rank <= 2, "t() expects a tensor with <= 2 dimensions, but self is \(rank)D")
-        return rank < 2 ? self : transpose(0, 1)
+        return rank < 2 ? self : permuted([1, 0], gradName: "TBackward0")
     }
 
     /// Moves dimension `source` to position `destination`.
@@ -164,7 +177,8 @@ extension Tensor {
         torchCheck(length >= 0 && s + length <= shape[d], "narrow: start (\(s)) + length (\(length)) exceeds dimension size (\(shape[d])).")
         var newShape = shape
         newShape[d] = length
-        return Tensor(storage: storage, shape: newShape, strides: strides, offset: storageOffset + s * strides[d], dtype: dtype)
+        return viewGraded(Tensor(storage: storage, shape: newShape, strides: strides, offset: storageOffset + s * strides[d], dtype: dtype),
+                          "SliceBackward0") { [shape] g in Tensor.scattered(g, into: shape) { $0.narrow(dim: d, start: s, length: length) } }
     }
 
     /// The slice at `index` along `dim`, with that dimension removed, as a view.
@@ -176,7 +190,8 @@ extension Tensor {
         let i = index < 0 ? index + shape[d] : index
         var s = shape, st = strides
         s.remove(at: d); st.remove(at: d)
-        return Tensor(storage: storage, shape: s, strides: st, offset: storageOffset + i * strides[d], dtype: dtype)
+        return viewGraded(Tensor(storage: storage, shape: s, strides: st, offset: storageOffset + i * strides[d], dtype: dtype),
+                          "SelectBackward0") { [shape] g in Tensor.scattered(g, into: shape) { $0.select(dim: d, index: i) } }
     }
 
     /// A view taking every `step`-th element of `start..<end` along `dim` (Python's `t[start:end:step]`).
@@ -186,6 +201,21 @@ extension Tensor {
         var s = shape, st = strides
         s[d] = count
         st[d] = strides[d] * step
-        return Tensor(storage: storage, shape: s, strides: st, offset: storageOffset + start * strides[d], dtype: dtype)
+        return viewGraded(Tensor(storage: storage, shape: s, strides: st, offset: storageOffset + start * strides[d], dtype: dtype),
+                          "SliceBackward0") { [shape] g in Tensor.scattered(g, into: shape) { $0.sliced(dim: d, start: start, end: end, step: step) } }
+    }
+
+    /// Records a view's backward when autograd needs it.
+    func viewGraded(_ out: Tensor, _ name: String, _ rule: @escaping (Tensor) -> Tensor) -> Tensor {
+        guard Tensor.needsGrad(self) else { return out }
+        return out.recordGrad(name, [self]) { g in [rule(g)] }
+    }
+
+    /// Zeros of `shape` with `g` written into the part `region` selects: the gradient of a
+    /// view that picks out that part.
+    static func scattered(_ g: Tensor, into shape: [Int], _ region: (Tensor) -> Tensor) -> Tensor {
+        let z = Tensor.zeros(shape, dtype: g.dtype)
+        noGrad { region(z).copy_(g) }
+        return z
     }
 }

@@ -8,7 +8,10 @@ extension Tensor: CustomStringConvertible, CustomDebugStringConvertible {
     /// // tensor([[1., 2.],
     /// //         [3., 4.]])
     /// ```
-    public var description: String { printed(extraSuffixes: []) }
+    public var description: String {
+        if let fn = gradFn { return printed(extraSuffixes: ["grad_fn=<\(fn.name)>"]) }
+        return printed(extraSuffixes: requiresGrad ? ["requires_grad=True"] : [])
+    }
 
     /// The same text as `description` (PyTorch's `repr` and `str` agree).
     public var debugDescription: String { description }

@@ -20,6 +20,8 @@ public final class Tensor: @unchecked Sendable {
     public let storageOffset: Int
     /// The element type.
     public let dtype: DType
+    /// Gradient state, allocated only for tensors that take part in autograd.
+    var autograd: AutogradMeta?
 
     init(storage: Storage, shape: [Int], strides: [Int], offset: Int = 0, dtype: DType) {
         self.storage = storage

@@ -1,0 +1,126 @@
+import Synchronization
+
+/// Autograd on tensors: PyTorch's `requires_grad`, `grad`, `grad_fn`, `backward()`,
+/// `detach()` and hooks.
+extension Tensor {
+    /// Whether gradients are computed for this tensor: set on leaves by the user, and true
+    /// for every result of an op on such tensors while grad mode is on.
+    ///
+    /// Only leaves (tensors no op produced) can be changed, and only floating-point ones.
+    public var requiresGrad: Bool {
+        get { autograd.map { $0.requiresGrad || $0.gradFn != nil } ?? false }
+        set { requiresGrad_(newValue) }
+    }
+
+    /// Sets `requiresGrad` on a leaf and returns the tensor (`requires_grad_()`).
+    @discardableResult
+    public func requiresGrad_(_ flag: Bool = true) -> Tensor {
+        torchCheck(isLeaf, "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().")
+        torchCheck(!flag || dtype.isFloatingPoint, "only Tensors of floating point dtype can require gradients")
+        if flag || autograd != nil { meta.requiresGrad = flag }
+        return self
+    }
+
+    /// The gradient accumulated by `backward()` (for leaves, and for tensors that called
+    /// `retainGrad()`), or `nil`. Assign `nil` to clear it.
+    public var grad: Tensor? {
+        get { autograd?.grad }
+        set { meta.grad = newValue }
+    }
+
+    /// The op that produced this tensor, or `nil` for a leaf.
+    public var gradFn: GradFn? { autograd?.gradFn }
+
+    /// Whether no recorded op produced this tensor (`is_leaf`).
+    public var isLeaf: Bool { autograd?.gradFn == nil }
+
+    /// A tensor sharing this one's memory, cut from the graph: it does not require grad.
+    public func detach() -> Tensor {
+        Tensor(storage: storage, shape: shape, strides: strides, offset: storageOffset, dtype: dtype)
+    }
+
+    /// Keeps the gradient of this non-leaf tensor in `grad` after `backward()` (`retain_grad()`).
+    public func retainGrad() {
+        torchCheck(requiresGrad, "can't retain_grad on Tensor that has requires_grad=False")
+        autograd?.gradFn?.retainingOutput = self
+    }
+
+    /// Registers `hook`, called with this tensor's gradient during `backward()`; a non-nil
+    /// result replaces the gradient. Returns a handle whose `remove()` unregisters it.
+    @discardableResult
+    public func registerHook(_ hook: @escaping (Tensor) -> Tensor?) -> RemovableHandle {
+        torchCheck(requiresGrad, "cannot register a hook on a tensor that doesn't require gradient")
+        let id = RemovableHandle.nextID()
+        if let fn = gradFn {
+            fn.hooks.append((id, hook))
+            return RemovableHandle { [weak fn] in fn?.hooks.removeAll { $0.id == id } }
+        }
+        let m = meta
+        m.leafHooks.append((id, hook))
+        return RemovableHandle { [weak m] in m?.leafHooks.removeAll { $0.id == id } }
+    }
+
+    /// Computes the gradient of this tensor with respect to every leaf that requires grad,
+    /// adding it to their `grad`.
+    ///
+    /// - Parameters:
+    ///   - gradient: the gradient of some scalar with respect to this tensor; may be left out
+    ///     when this tensor has one element (it is then 1).
+    ///   - retainGraph: keep the graph so `backward` can run through it again.
+    ///   - createGraph: record the backward pass itself, for higher-order gradients.
+    public func backward(_ gradient: Tensor? = nil, retainGraph: Bool = false, createGraph: Bool = false) {
+        torchCheck(requiresGrad, "element 0 of tensors does not require grad and does not have a grad_fn")
+        let g: Tensor
+        if let gradient {
+            torchCheck(gradient.shape == shape,
+                       "backward: Mismatch in shape: grad_output[0] has a shape of \(shapeString(gradient.shape)) and output[0] has a shape of \(shapeString(shape)).")
+            g = gradient
+        } else {
+            torchCheck(numel == 1, "grad can be implicitly created only for scalar outputs")
+            g = Tensor.ones(shape, dtype: dtype)
+        }
+        AutogradEngine.run(from: self, gradient: g, retainGraph: retainGraph || createGraph, createGraph: createGraph)
+    }
+
+    // MARK: - Recording (for ops)
+
+    /// The autograd state, created on first use.
+    var meta: AutogradMeta {
+        if let m = autograd { return m }
+        let m = AutogradMeta()
+        autograd = m
+        return m
+    }
+
+    /// Whether an op on `inputs` must record a graph node (grad mode on and an input requires grad).
+    @inline(__always)
+    static func needsGrad(_ inputs: Tensor...) -> Bool {
+        for t in inputs where t.autograd != nil && t.requiresGrad { return GradMode.isEnabled }
+        return false
+    }
+
+    /// Marks this op result as produced by `name` from `inputs`, with `rule` mapping the
+    /// gradient of the result to gradients of the inputs (nil where none flows). Rules may
+    /// return gradients of the broadcast shape and promoted dtype: the engine reduces them.
+    @discardableResult
+    func recordGrad(_ name: String, _ inputs: [Tensor], rule: @escaping (Tensor) -> [Tensor?]) -> Tensor {
+        meta.gradFn = GradFn(name: name, inputs: inputs, rule: rule)
+        return self
+    }
+}
+
+/// Unregisters a hook when `remove()` is called (PyTorch's `RemovableHandle`).
+public final class RemovableHandle: @unchecked Sendable {
+    private var action: (() -> Void)?
+    private static let counter = Atomic<Int>(0)
+
+    init(_ action: @escaping () -> Void) { self.action = action }
+
+    static func nextID() -> Int { counter.add(1, ordering: .relaxed).newValue }
+
+    /// Unregisters the hook; calling it again does nothing.
+    public func remove() {
+        action?()
+        action = nil
+    }
+}
