@@ -29,7 +29,9 @@ let package = Package(
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),
-        .target(name: "Torch", dependencies: ["TorchCore"]),
+        .target(name: "TorchNN", dependencies: ["TorchCore"]),
+        .target(name: "TorchOptim", dependencies: ["TorchCore"]),
+        .target(name: "Torch", dependencies: ["TorchCore", "TorchNN", "TorchOptim"]),
         .executableTarget(
             name: "swifttorch",
             dependencies: ["Torch", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -40,8 +42,8 @@ let package = Package(
             path: "Benchmarks/TensorBenchmarks"
         ),
         .testTarget(
-            name: "TorchCoreTests",
-            dependencies: ["TorchCore"],
+            name: "TorchTests",
+            dependencies: ["TorchCore", "TorchNN", "TorchOptim"],
             exclude: ["CourseGoldenPendingTests.swift.txt"],
             resources: [.copy("Fixtures")]
         ),

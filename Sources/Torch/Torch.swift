@@ -1,2 +1,4 @@
 // `import Torch` gives the whole library, as `import torch` does in Python.
 @_exported import TorchCore
+@_exported import TorchNN
+@_exported import TorchOptim

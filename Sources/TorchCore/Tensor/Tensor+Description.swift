@@ -10,7 +10,8 @@ extension Tensor: CustomStringConvertible, CustomDebugStringConvertible {
     /// ```
     public var description: String {
         if let fn = gradFn { return printed(extraSuffixes: ["grad_fn=<\(fn.name)>"]) }
-        return printed(extraSuffixes: requiresGrad ? ["requires_grad=True"] : [])
+        let text = printed(extraSuffixes: requiresGrad ? ["requires_grad=True"] : [])
+        return self is Parameter ? "Parameter containing:\n" + text : text
     }
 
     /// The same text as `description` (PyTorch's `repr` and `str` agree).

@@ -9,7 +9,7 @@
 /// t.shape       // [2, 3]
 /// print(t.t())  // tensor([[1., 4.], [2., 5.], [3., 6.]]) laid out on three lines
 /// ```
-public final class Tensor: @unchecked Sendable {
+public class Tensor: @unchecked Sendable {
     /// The memory this tensor views.
     public let storage: Storage
     /// The size of each dimension.
