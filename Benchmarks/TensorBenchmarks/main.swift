@@ -2,10 +2,12 @@
 // and thread count. `Benchmarks/run` builds this in release mode, runs both sides
 // interleaved and prints the ratios.
 //
-//   TensorBenchmarks [--json] [--runs N] [--target-ms MS] [--only name,name]
+//   TensorBenchmarks [--json] [--extra] [--calls N] [--runs N] [--target-ms MS] [--only name,name]
 //
 // Each op is warmed up, then timed as `runs` runs of enough repetitions to last about
 // `target-ms`; the median run gives the time per call. Results are seconds per call.
+// `--calls N` runs each op exactly N times, untimed, for profilers and counters.
+// `--extra` adds ops beyond the list (kernels a training step leans on).
 import Foundation
 import Torch
 
@@ -14,6 +16,8 @@ struct Options {
     var runs = 7
     var targetSeconds = 0.05
     var only: Set<String>? = nil
+    var extra = false
+    var calls: Int? = nil
 
     init(_ args: [String]) {
         var i = 0
@@ -25,10 +29,12 @@ struct Options {
         while i < args.count {
             switch args[i] {
             case "--json": json = true
+            case "--extra": extra = true
+            case "--calls": calls = Int(value())
             case "--runs": runs = Int(value()) ?? runs
             case "--target-ms": targetSeconds = (Double(value()) ?? 50) / 1000
             case "--only": only = Set(value().split(separator: ",").map(String.init))
-            default: fatalError("unknown argument \(args[i]); use --json, --runs N, --target-ms MS, --only a,b")
+            default: fatalError("unknown argument \(args[i]); use --json, --extra, --calls N, --runs N, --target-ms MS, --only a,b")
             }
             i += 1
         }
@@ -90,6 +96,7 @@ let a = data([n], seed: 1), b = data([n], seed: 2)
 let m1 = data([512, 512], seed: 3), m2 = data([512, 512], seed: 4)
 let square = data([1024, 1024], seed: 5), cube = data([128, 128, 64], seed: 6)
 let tinyA = data([10], seed: 7), tinyB = data([10], seed: 8)
+let mA = data([100, 192], seed: 9), mB = data([192, 120], seed: 10)
 
 // Names and sizes must match tensor_ops.py.
 let benchmarks: [(String, () -> Tensor)] = [
@@ -102,10 +109,25 @@ let benchmarks: [(String, () -> Tensor)] = [
     ("add 10", { tinyA + tinyB }),
     ("sum 10", { tinyA.sum() }),
 ]
+let extras: [(String, () -> Tensor)] = [
+    ("max 1M", { a.max() }),
+    ("relu 1M", { a.relu() }),
+    ("exp 1M", { a.exp() }),
+    ("add scalar 1M", { a + 1.5 }),
+    ("sum dim0 1M", { square.sum(dim: 0) }),
+    ("sum dim1 1M", { square.sum(dim: 1) }),
+    ("gt 1M", { a.gt(b) }),
+    ("matmul 100x192x120", { mA.matmul(mB) }),
+]
 
 var results: [(String, Double)] = []
-for (name, body) in benchmarks where options.only?.contains(name) ?? true {
-    results.append((name, measure(options, body)))
+for (name, body) in benchmarks + (options.extra ? extras : []) where options.only?.contains(name) ?? true {
+    if let calls = options.calls {
+        for _ in 0..<calls { sink = body() }
+        sink = nil
+    } else {
+        results.append((name, measure(options, body)))
+    }
 }
 
 if options.json {
@@ -113,6 +135,6 @@ if options.json {
     print("{" + fields.joined(separator: ", ") + "}")
 } else {
     for (name, seconds) in results {
-        print(name.padding(toLength: 14, withPad: " ", startingAt: 0), String(format: "%10.2f µs", seconds * 1e6))
+        print(name.padding(toLength: 20, withPad: " ", startingAt: 0), String(format: "%10.2f µs", seconds * 1e6))
     }
 }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A block of memory holding a tensor's elements; views share one storage.
 public final class Storage: @unchecked Sendable {
     /// Start of the memory.

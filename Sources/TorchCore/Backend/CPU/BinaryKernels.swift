@@ -13,55 +13,73 @@ extension CPUBackend {
     private func floatBinary<T: KernelFloat>(_ op: BinaryOp, _ plan: LoopPlan, _ o: UnsafeMutablePointer<T>,
                                              _ a: UnsafeMutablePointer<T>, _ b: UnsafeMutablePointer<T>) {
         switch op {
-        case .add: binaryLoop(plan, o, a, b) { $0 + $1 }
-        case .sub: binaryLoop(plan, o, a, b) { $0 - $1 }
-        case .mul: binaryLoop(plan, o, a, b) { $0 * $1 }
-        case .div: binaryLoop(plan, o, a, b) { $0 / $1 }
-        case .pow: binaryLoop(plan, o, a, b) { T.cPow($0, $1) }
-        case .maximum: binaryLoop(plan, o, a, b) { $0.isNaN || $1.isNaN ? .nan : ($0 > $1 ? $0 : $1) }
-        case .minimum: binaryLoop(plan, o, a, b) { $0.isNaN || $1.isNaN ? .nan : ($0 < $1 ? $0 : $1) }
-        case .remainder:
-            binaryLoop(plan, o, a, b) { x, y in
-                let r = x.truncatingRemainder(dividingBy: y)
-                return r != 0 && (r < 0) != (y < 0) ? r + y : r
-            }
-        case .floorDivide: binaryLoop(plan, o, a, b) { ($0 / $1).rounded(.down) }
         case .logicalAnd, .logicalOr, .logicalXor: fatalError("logical ops compute in bool")
+        default: break
+        }
+        binaryRows(plan, o, a, b) { r in
+            switch op {
+            case .add: r.apply { $0 + $1 }
+            case .sub: r.apply { $0 - $1 }
+            case .mul: r.apply { $0 * $1 }
+            case .div: r.apply { $0 / $1 }
+            case .pow: r.apply { T.cPow($0, $1) }
+            case .maximum: r.apply { $0.isNaN || $1.isNaN ? .nan : ($0 > $1 ? $0 : $1) }
+            case .minimum: r.apply { $0.isNaN || $1.isNaN ? .nan : ($0 < $1 ? $0 : $1) }
+            case .remainder:
+                r.apply { x, y in
+                    let r = x.truncatingRemainder(dividingBy: y)
+                    return r != 0 && (r < 0) != (y < 0) ? r + y : r
+                }
+            case .floorDivide: r.apply { ($0 / $1).rounded(.down) }
+            case .logicalAnd, .logicalOr, .logicalXor: break
+            }
         }
     }
 
     private func intBinary(_ op: BinaryOp, _ plan: LoopPlan, _ o: UnsafeMutablePointer<Int64>,
                            _ a: UnsafeMutablePointer<Int64>, _ b: UnsafeMutablePointer<Int64>) {
         switch op {
-        case .add: binaryLoop(plan, o, a, b) { $0 &+ $1 }
-        case .sub: binaryLoop(plan, o, a, b) { $0 &- $1 }
-        case .mul: binaryLoop(plan, o, a, b) { $0 &* $1 }
-        case .maximum: binaryLoop(plan, o, a, b) { max($0, $1) }
-        case .minimum: binaryLoop(plan, o, a, b) { min($0, $1) }
-        case .pow: binaryLoop(plan, o, a, b) { intPow($0, $1) }
-        case .remainder:
-            binaryLoop(plan, o, a, b) { x, y in
-                torchCheck(y != 0, "remainder: ZeroDivisionError (integer division by zero)")
-                let r = x % y
-                return r != 0 && (r < 0) != (y < 0) ? r + y : r
-            }
-        case .floorDivide:
-            binaryLoop(plan, o, a, b) { x, y in
-                torchCheck(y != 0, "floor_divide: ZeroDivisionError (integer division by zero)")
-                let q = x / y
-                return (x % y != 0) && ((x < 0) != (y < 0)) ? q - 1 : q
-            }
         case .div, .logicalAnd, .logicalOr, .logicalXor: fatalError("\(op) does not compute in int64")
+        default: break
+        }
+        binaryRows(plan, o, a, b) { r in
+            switch op {
+            case .add: r.apply { $0 &+ $1 }
+            case .sub: r.apply { $0 &- $1 }
+            case .mul: r.apply { $0 &* $1 }
+            case .maximum: r.apply { max($0, $1) }
+            case .minimum: r.apply { min($0, $1) }
+            case .pow: r.apply { intPow($0, $1) }
+            case .remainder:
+                r.apply { x, y in
+                    torchCheck(y != 0, "remainder: ZeroDivisionError (integer division by zero)")
+                    let r = x % y
+                    return r != 0 && (r < 0) != (y < 0) ? r + y : r
+                }
+            case .floorDivide:
+                r.apply { x, y in
+                    torchCheck(y != 0, "floor_divide: ZeroDivisionError (integer division by zero)")
+                    let q = x / y
+                    return (x % y != 0) && ((x < 0) != (y < 0)) ? q - 1 : q
+                }
+            case .div, .logicalAnd, .logicalOr, .logicalXor: break
+            }
         }
     }
 
     private func boolBinary(_ op: BinaryOp, _ plan: LoopPlan, _ o: UnsafeMutablePointer<Bool>,
                             _ a: UnsafeMutablePointer<Bool>, _ b: UnsafeMutablePointer<Bool>) {
         switch op {
-        case .add, .maximum, .logicalOr: binaryLoop(plan, o, a, b) { $0 || $1 }
-        case .mul, .minimum, .logicalAnd: binaryLoop(plan, o, a, b) { $0 && $1 }
-        case .logicalXor: binaryLoop(plan, o, a, b) { $0 != $1 }
+        case .add, .maximum, .logicalOr, .mul, .minimum, .logicalAnd, .logicalXor: break
         default: fatalError("\(op) does not compute in bool")
+        }
+        binaryRows(plan, o, a, b) { r in
+            switch op {
+            case .add, .maximum, .logicalOr: r.apply { $0 || $1 }
+            case .mul, .minimum, .logicalAnd: r.apply { $0 && $1 }
+            case .logicalXor: r.apply { $0 != $1 }
+            default: break
+            }
         }
     }
 
@@ -77,13 +95,15 @@ extension CPUBackend {
 
     private func compareLoop<T: Comparable>(_ op: ComparisonOp, _ plan: LoopPlan, _ o: UnsafeMutablePointer<Bool>,
                                             _ a: UnsafeMutablePointer<T>, _ b: UnsafeMutablePointer<T>) {
-        switch op {
-        case .eq: binaryLoop(plan, o, a, b) { $0 == $1 }
-        case .ne: binaryLoop(plan, o, a, b) { $0 != $1 }
-        case .lt: binaryLoop(plan, o, a, b) { $0 < $1 }
-        case .le: binaryLoop(plan, o, a, b) { $0 <= $1 }
-        case .gt: binaryLoop(plan, o, a, b) { $0 > $1 }
-        case .ge: binaryLoop(plan, o, a, b) { $0 >= $1 }
+        binaryRows(plan, o, a, b) { r in
+            switch op {
+            case .eq: r.apply { $0 == $1 }
+            case .ne: r.apply { $0 != $1 }
+            case .lt: r.apply { $0 < $1 }
+            case .le: r.apply { $0 <= $1 }
+            case .gt: r.apply { $0 > $1 }
+            case .ge: r.apply { $0 >= $1 }
+            }
         }
     }
 

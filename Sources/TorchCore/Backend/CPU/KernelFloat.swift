@@ -15,14 +15,20 @@ extension Double: KernelFloat {
     @inline(__always) static func cPow(_ a: Double, _ b: Double) -> Double { Foundation.pow(a, b) }
 }
 
-/// Runs `f` over three same-shaped operands (out, a, b), with unit-stride and
-/// broadcast-scalar rows as separate loops so the compiler vectorizes them.
-@inline(__always)
-func binaryLoop<A, B, R>(_ plan: LoopPlan, _ out: UnsafeMutablePointer<R>, _ a: UnsafeMutablePointer<A>,
-                         _ b: UnsafeMutablePointer<B>, _ f: (A, B) -> R) {
-    let s = plan.innerSteps
-    plan.run { off, n in
-        let po = out + off[0], pa = a + off[1], pb = b + off[2]
+/// One row segment of a binary loop: `count` elements of out, a and b, `steps` apart.
+///
+/// Kernels switch on their op once per row and pass a closure literal to `apply`, which is
+/// inlined there, so the element loop has no call in it and vectorizes. A closure handed
+/// down through the thread pool instead stays an indirect call per element (~10× slower).
+struct BinaryRow<A, B, R> {
+    let out: UnsafeMutablePointer<R>, a: UnsafeMutablePointer<A>, b: UnsafeMutablePointer<B>
+    let steps: SIMD4<Int>, count: Int
+
+    /// `out[i] = f(a[i], b[i])` over the row, with unit-stride and broadcast-scalar rows as
+    /// separate loops so the compiler vectorizes them.
+    @inline(__always)
+    func apply(_ f: (A, B) -> R) {
+        let po = out, pa = a, pb = b, n = count, s = steps
         if s[0] == 1 && s[1] == 1 && s[2] == 1 {
             for i in 0..<n { po[i] = f(pa[i], pb[i]) }
         } else if s[0] == 1 && s[1] == 1 && s[2] == 0 {
@@ -37,17 +43,57 @@ func binaryLoop<A, B, R>(_ plan: LoopPlan, _ out: UnsafeMutablePointer<R>, _ a: 
     }
 }
 
-/// Runs `f` over two same-shaped operands (out, a).
-@inline(__always)
-func unaryLoop<A, R>(_ plan: LoopPlan, _ out: UnsafeMutablePointer<R>, _ a: UnsafeMutablePointer<A>,
-                     grain: Int = 32_768, _ f: (A) -> R) {
-    let s = plan.innerSteps
-    plan.run(grain: grain) { off, n in
-        let po = out + off[0], pa = a + off[1]
+/// One row segment of a unary loop: `count` elements of out and a, `steps` apart.
+struct UnaryRow<A, R> {
+    let out: UnsafeMutablePointer<R>, a: UnsafeMutablePointer<A>
+    let steps: SIMD4<Int>, count: Int
+
+    /// `out[i] = f(a[i])` over the row (see `BinaryRow.apply`).
+    @inline(__always)
+    func apply(_ f: (A) -> R) {
+        let po = out, pa = a, n = count, s = steps
         if s[0] == 1 && s[1] == 1 {
             for i in 0..<n { po[i] = f(pa[i]) }
         } else {
             for i in 0..<n { po[i * s[0]] = f(pa[i * s[1]]) }
         }
     }
+}
+
+/// Calls `row` for every row segment of three same-shaped operands (out, a, b), split over
+/// the thread pool when large. Switch on the op inside `row` and call `apply` with a closure
+/// literal there (see `BinaryRow`).
+@inline(__always)
+func binaryRows<A, B, R>(_ plan: LoopPlan, _ out: UnsafeMutablePointer<R>, _ a: UnsafeMutablePointer<A>,
+                         _ b: UnsafeMutablePointer<B>, grain: Int = 32_768, _ row: (BinaryRow<A, B, R>) -> Void) {
+    let s = plan.innerSteps
+    plan.run(grain: grain) { off, n in
+        row(BinaryRow(out: out + off[0], a: a + off[1], b: b + off[2], steps: s, count: n))
+    }
+}
+
+/// Calls `row` for every row segment of two same-shaped operands (out, a); see `binaryRows`.
+@inline(__always)
+func unaryRows<A, R>(_ plan: LoopPlan, _ out: UnsafeMutablePointer<R>, _ a: UnsafeMutablePointer<A>,
+                     grain: Int = 32_768, _ row: (UnaryRow<A, R>) -> Void) {
+    let s = plan.innerSteps
+    plan.run(grain: grain) { off, n in
+        row(UnaryRow(out: out + off[0], a: a + off[1], steps: s, count: n))
+    }
+}
+
+/// Runs `f` over three same-shaped operands (out, a, b). Convenient, but `f` stays an
+/// indirect call per element: hot kernels use `binaryRows` instead.
+@inline(__always)
+func binaryLoop<A, B, R>(_ plan: LoopPlan, _ out: UnsafeMutablePointer<R>, _ a: UnsafeMutablePointer<A>,
+                         _ b: UnsafeMutablePointer<B>, _ f: (A, B) -> R) {
+    binaryRows(plan, out, a, b) { $0.apply(f) }
+}
+
+/// Runs `f` over two same-shaped operands (out, a). Convenient, but `f` stays an indirect
+/// call per element: hot kernels use `unaryRows` instead.
+@inline(__always)
+func unaryLoop<A, R>(_ plan: LoopPlan, _ out: UnsafeMutablePointer<R>, _ a: UnsafeMutablePointer<A>,
+                     grain: Int = 32_768, _ f: (A) -> R) {
+    unaryRows(plan, out, a, grain: grain) { $0.apply(f) }
 }
