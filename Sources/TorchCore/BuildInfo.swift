@@ -23,8 +23,10 @@ public struct BuildInfo: Sendable {
         #if canImport(Accelerate)
         let blas = "Accelerate"
         #else
+        _ = CPUBackend.shared  // sets OpenBLAS to the thread count it runs with
+        let threads = openblas_get_num_threads()
         let blas = "OpenBLAS (" + String(cString: openblas_get_config()).trimmingCharacters(in: .whitespaces)
-            + ", \(openblas_get_num_threads()) thread per call; swift-torch splits work itself)"
+            + ", \(threads) thread\(threads == 1 ? "" : "s") per call; swift-torch's pool splits the work)"
         #endif
         let flags: [(Int32, String)] = [(SWIFTTORCH_AVX2, "AVX2"), (SWIFTTORCH_FMA, "FMA"),
                                         (SWIFTTORCH_AVX512F, "AVX-512"), (SWIFTTORCH_NEON, "NEON")]
