@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TorchCore
 
@@ -151,6 +152,22 @@ private func expectGradcheck(_ f: @escaping ([Tensor]) -> Tensor, _ inputs: [Ten
         x.grad = nil
         g.sum().backward()
         #expect(x.grad!.toArray(Double.self) == [6, 12])
+    }
+
+    @Test func secondOrderThroughOutputBasedRules() {
+        for (op, expected): ((Tensor) -> Tensor, (Double) -> Double) in [
+            ({ $0.exp() }, { Foundation.exp($0) }),
+            ({ $0.tanh() }, { x in let t = Foundation.tanh(x); return -2 * t * (1 - t * t) }),
+            ({ $0.sqrt() }, { x in -0.25 * Foundation.pow(x, -1.5) }),
+        ] {
+            let x = Tensor([0.7, 1.3], dtype: .float64).requiresGrad_()
+            op(x).sum().backward(createGraph: true)
+            let g = x.grad!
+            x.grad = nil
+            g.sum().backward()
+            let got = x.grad!.toArray(Double.self)
+            for (i, v) in [0.7, 1.3].enumerated() { #expect(Swift.abs(got[i] - expected(v)) < 1e-9) }
+        }
     }
 
     @Test func backwardTwiceMessage() async {

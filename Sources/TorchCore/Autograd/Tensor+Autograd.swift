@@ -114,7 +114,8 @@ public final class RemovableHandle: @unchecked Sendable {
     private var action: (() -> Void)?
     private static let counter = Atomic<Int>(0)
 
-    init(_ action: @escaping () -> Void) { self.action = action }
+    /// A handle whose `remove()` runs `action` once (for hook registries outside TorchCore).
+    public init(_ action: @escaping () -> Void) { self.action = action }
 
     static func nextID() -> Int { counter.add(1, ordering: .relaxed).newValue }
 

@@ -47,6 +47,21 @@ protocol Backend: Sendable {
     func scatter(_ dst: Tensor, dim: Int, index: Tensor, src: Tensor, accumulate: Bool)
     /// The coordinates of the nonzero elements, as an int64 `[count, rank]` tensor.
     func nonzero(_ a: Tensor) -> Tensor
+    /// Unfolds the sliding windows of a contiguous `[n, c, h, w]` `image` into `cols` of shape
+    /// `[n, c·kh·kw, outH·outW]` (zeros where a window reaches past the image), in float32 or
+    /// float64; `cols` has unit stride along its last dimension, any strides along the others.
+    func im2col(_ image: Tensor, _ geometry: ConvGeometry, into cols: Tensor)
+    /// The adjoint of `im2col`: overwrites the contiguous `image` with the sum of the `cols`
+    /// entries (laid out as for `im2col`) that came from each of its elements.
+    func col2im(_ cols: Tensor, _ geometry: ConvGeometry, into image: Tensor)
+    /// The largest element of each window of a contiguous `[n, c, h, w]` `image` into the
+    /// contiguous `values` `[n, c, outH, outW]`, and its flat index `y·w + x` within its plane
+    /// into the int64 `indices`; float32 or float64.
+    func maxPool2d(_ image: Tensor, _ geometry: ConvGeometry, values: Tensor, indices: Tensor)
+    /// `out = op(a)` for a fused activation; same shape, float32 or float64.
+    func activation(_ op: ActivationOp, _ a: Tensor, into out: Tensor)
+    /// (Log-)softmax of contiguous `a` along `dim` into contiguous `out` (same shape and float dtype).
+    func softmax(_ a: Tensor, dim: Int, log: Bool, into out: Tensor)
 }
 
 extension Tensor {
@@ -68,6 +83,16 @@ enum ComparisonOp: Sendable { case eq, ne, lt, le, gt, ge }
 enum UnaryOp: Sendable, Equatable {
     case neg, abs, sqrt, rsqrt, exp, log, log1p, sin, cos, tanh, sigmoid, relu, sign, floor, ceil, round, logicalNot
     case clamp(min: Scalar?, max: Scalar?)
+}
+
+/// The fused element-wise activations a backend implements (forward only: their backward
+/// rules are tensor-op compositions in Ops/Activation.swift).
+enum ActivationOp: Sendable {
+    case leakyRelu(slope: Double)
+    case elu(alpha: Double)
+    case gelu, geluTanh, silu
+    case softplus(beta: Double, threshold: Double)
+    case erf
 }
 
 /// The reductions a backend implements.

@@ -32,23 +32,34 @@ extension Tensor {
 
     /// Copies `src` (broadcast to this shape, converted to this dtype) into this tensor's memory,
     /// as PyTorch's `copy_`.
+    ///
+    /// Outside `noGrad`, it stops when this tensor takes part in autograd or `src` requires
+    /// grad: in-place writes are not recorded.
     @discardableResult
     public func copy_(_ src: Tensor) -> Tensor {
-        let s = src.expand(shape)
+        checkInPlaceAutograd("copy_", src, alternative: "use the source tensor (or src.clone()) instead")
+        let s = noGrad { src.expand(shape) }
         backend.copy(s, into: self)
         return self
     }
 
-    /// Sets every element to `value` (`fill_`).
+    /// Sets every element to `value` (`fill_`). Outside `noGrad`, it stops when this tensor
+    /// takes part in autograd.
     @discardableResult
     public func fill_<S: TensorElement>(_ value: S) -> Tensor {
+        checkInPlaceAutograd("fill_", alternative: "use Tensor.full(shape, value) or t.zerosLike() + value")
         backend.fill(self, with: value.scalarValue)
         return self
     }
 
-    /// Sets every element to zero (`zero_`).
+    /// Sets every element to zero (`zero_`). Outside `noGrad`, it stops when this tensor
+    /// takes part in autograd.
     @discardableResult
-    public func zero_() -> Tensor { fill_(0) }
+    public func zero_() -> Tensor {
+        checkInPlaceAutograd("zero_", alternative: "use t.zerosLike()")
+        backend.fill(self, with: .int(0))
+        return self
+    }
 
     /// The single element as a Swift value (`item()`); stops unless the tensor has exactly one element.
     ///

@@ -19,10 +19,46 @@ extension Tensor {
         let result = requested ?? (dtype.isFloatingPoint ? dtype : .int64)
         let compute = result == .bool ? DType.int64 : result.computeType
         let out = Tensor(uninitializedShape: shape, dtype: compute)
-        if numel > 0 {
-            let src = to(dtype: compute)
-            backend.scan(op, rank == 0 ? src : src.movedim(d, -1), into: rank == 0 ? out : out.movedim(d, -1))
+        let y: Tensor = noGrad {
+            if numel > 0 {
+                let src = to(dtype: compute)
+                backend.scan(op, rank == 0 ? src : src.movedim(d, -1), into: rank == 0 ? out : out.movedim(d, -1))
+            }
+            return out.to(dtype: result)
         }
-        return out.to(dtype: result)
+        guard result.isFloatingPoint && Tensor.needsGrad(self) else { return y }
+        if op == .sum {
+            return y.recordGrad("CumsumBackward0", [self]) { g in [Tensor.reversedCumsum(g, dim: d)] }
+        }
+        let saved = y.detach()
+        return y.recordGrad("CumprodBackward0", [self]) { [self] g in
+            // Under createGraph the product is recomputed so that its dependence on x is recorded.
+            [Tensor.cumprodGradient(g, self, GradMode.isEnabled ? self.cumprod(dim: d, dtype: result) : saved, dim: d)]
+        }
+    }
+
+    /// Σ_{j ≥ i} g_j along `d`: the cumulative sum taken from the end.
+    static func reversedCumsum(_ g: Tensor, dim d: Int) -> Tensor {
+        guard g.rank > 0, g.shape[d] > 1 else { return g }
+        let n = g.shape[d]
+        let reversed = Tensor.arange(Int64(n - 1), -1, step: -1)
+        return g.indexSelect(dim: d, index: reversed).cumsum(dim: d).indexSelect(dim: d, index: reversed)
+    }
+
+    /// The gradient of `y = x.cumprod(dim: d)`: Σ_{j≥i} g_j·y_j / x_i, computed without dividing
+    /// by zero. Before a slice's first zero the division is safe; at the first zero the product
+    /// skips that element; after it every term holds the zero, so the gradient is 0.
+    static func cumprodGradient(_ g: Tensor, _ x: Tensor, _ y: Tensor, dim d: Int) -> Tensor {
+        if x.numel <= 1 || x.shape[d] == 1 { return g }
+        let summed = reversedCumsum(g * y, dim: d)
+        let isZero = x.eq(0)
+        guard isZero.any().item(Bool.self) else { return summed / x }
+        let zerosSoFar = isZero.cumsum(dim: d)
+        let before = zerosSoFar.eq(0)
+        let first = isZero.logicalAnd(zerosSoFar.eq(1))
+        let skipping = Tensor.where(first, x.onesLike(), x).cumprod(dim: d)
+        let atFirst = reversedCumsum(g * skipping, dim: d)
+        let zero = Tensor.zeros([], dtype: summed.dtype)
+        return Tensor.where(before, summed / Tensor.where(before, x, 1.0), Tensor.where(first, atFirst, zero))
     }
 }

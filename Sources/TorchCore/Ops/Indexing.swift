@@ -3,7 +3,7 @@ extension Tensor {
     /// The entries of `index` (a 1-D int64 or int32 tensor) along `dim` (`torch.index_select`).
     ///
     /// Shape: this tensor's shape with `dim` replaced by `index.numel`.
-    /// Derivative: the gradient added back at `index` along `dim` (`indexAdd`).
+    /// Derivative: the gradient added back at `index` along `dim` (repeated indices accumulate).
     ///
     /// ```swift
     /// x.indexSelect(dim: 1, index: Tensor([0, 2]))   // columns 0 and 2
@@ -21,7 +21,10 @@ extension Tensor {
         var outShape = shape
         outShape[d] = idx.numel
         let out = Tensor(uninitializedShape: outShape, dtype: dtype)
-        backend.index(movedim(d, 0), indices: [idx], into: out.movedim(d, 0))
+        noGrad { backend.index(movedim(d, 0), indices: [idx], into: out.movedim(d, 0)) }
+        if Tensor.needsGrad(self) {
+            out.recordGrad("IndexSelectBackward0", [self]) { [shape] g in [Tensor.indexAdded(g, into: shape, dim: d, index: idx)] }
+        }
         return out
     }
 
@@ -48,6 +51,11 @@ extension Tensor {
         }
         let out = Tensor(uninitializedShape: index.shape, dtype: dtype)
         if out.numel > 0 { backend.gather(self, dim: d, index: index, into: out) }
+        if Tensor.needsGrad(self) {
+            out.recordGrad("GatherBackward0", [self]) { [shape] g in
+                [Tensor.zeros(shape, dtype: g.dtype).scatterAdd(dim: d, index: index, src: g)]
+            }
+        }
         return out
     }
 
@@ -58,7 +66,14 @@ extension Tensor {
     /// Derivative: for `self`, the gradient with the written positions zeroed; for `src`, the
     /// gradient gathered at `index`.
     public func scatter(dim: Int, index: Tensor, src: Tensor) -> Tensor {
-        clone().scatter_(dim: dim, index: index, src: src)
+        let out = noGrad { clone().scatter_(dim: dim, index: index, src: src) }
+        if Tensor.needsGrad(self, src) {
+            let d = normalizeDim(dim, rank, op: "scatter")
+            out.recordGrad("ScatterBackward0", [self, src]) { [srcShape = src.shape] g in
+                [g.scatter(dim: d, index: index, value: 0), Tensor.gatheredGradient(g, dim: d, index: index, srcShape: srcShape)]
+            }
+        }
+        return out
     }
 
     /// A copy with `value` written at `index` along `dim` (`torch.scatter` with a scalar).
@@ -67,7 +82,12 @@ extension Tensor {
     /// Tensor.zeros([3, 10]).scatter(dim: 1, index: labels.unsqueeze(dim: 1), value: 1)   // one-hot
     /// ```
     public func scatter<S: TensorElement>(dim: Int, index: Tensor, value: S) -> Tensor {
-        clone().scatter_(dim: dim, index: index, value: value)
+        let out = noGrad { clone().scatter_(dim: dim, index: index, value: value) }
+        if Tensor.needsGrad(self) {
+            let d = normalizeDim(dim, rank, op: "scatter")
+            out.recordGrad("ScatterBackward1", [self]) { g in [g.scatter(dim: d, index: index, value: 0)] }
+        }
+        return out
     }
 
     /// A copy with `src`'s values added at `index` along `dim`:
@@ -75,18 +95,27 @@ extension Tensor {
     ///
     /// Derivative: for `self`, the gradient; for `src`, the gradient gathered at `index`.
     public func scatterAdd(dim: Int, index: Tensor, src: Tensor) -> Tensor {
-        clone().scatterAdd_(dim: dim, index: index, src: src)
+        let out = noGrad { clone().scatterAdd_(dim: dim, index: index, src: src) }
+        if Tensor.needsGrad(self, src) {
+            let d = normalizeDim(dim, rank, op: "scatter_add")
+            out.recordGrad("ScatterAddBackward0", [self, src]) { [srcShape = src.shape] g in
+                [g, Tensor.gatheredGradient(g, dim: d, index: index, srcShape: srcShape)]
+            }
+        }
+        return out
     }
 
     /// `scatter` in place (`scatter_`); returns this tensor.
     @discardableResult
     public func scatter_(dim: Int, index: Tensor, src: Tensor) -> Tensor {
-        scattered(dim: dim, index: index, src: src, accumulate: false, op: "scatter")
+        checkInPlaceAutograd("scatter_", src, alternative: "use the out-of-place scatter(dim:index:src:)")
+        return scattered(dim: dim, index: index, src: src, accumulate: false, op: "scatter")
     }
 
     /// `scatter(dim:index:value:)` in place (`scatter_`); returns this tensor.
     @discardableResult
     public func scatter_<S: TensorElement>(dim: Int, index: Tensor, value: S) -> Tensor {
+        checkInPlaceAutograd("scatter_", alternative: "use the out-of-place scatter(dim:index:value:)")
         let src = Tensor(scalarValue: value.scalarValue, dtype: dtype).expand(index.shape)
         return scattered(dim: dim, index: index, src: src, accumulate: false, op: "scatter")
     }
@@ -94,7 +123,8 @@ extension Tensor {
     /// `scatterAdd` in place (`scatter_add_`); returns this tensor.
     @discardableResult
     public func scatterAdd_(dim: Int, index: Tensor, src: Tensor) -> Tensor {
-        scattered(dim: dim, index: index, src: src, accumulate: true, op: "scatter_add")
+        checkInPlaceAutograd("scatter_add_", src, alternative: "use the out-of-place scatterAdd(dim:index:src:)")
+        return scattered(dim: dim, index: index, src: src, accumulate: true, op: "scatter_add")
     }
 
     private func scattered(dim: Int, index: Tensor, src: Tensor, accumulate: Bool, op: String) -> Tensor {
@@ -129,13 +159,14 @@ extension Tensor {
     /// scores.maskedFill(padding, value: -Double.infinity)
     /// ```
     public func maskedFill<S: TensorElement>(_ mask: Tensor, value: S) -> Tensor {
-        maskedFilled(mask, Tensor(scalarValue: value.scalarValue, dtype: dtype))
+        maskedFilled(mask, Tensor(scalarValue: value.scalarValue, dtype: dtype), valueInput: nil)
     }
 
-    /// `maskedFill` with the value in a 0-dimensional tensor.
+    /// `maskedFill` with the value in a 0-dimensional tensor; its derivative is the sum of the
+    /// gradient over the masked positions.
     public func maskedFill(_ mask: Tensor, value: Tensor) -> Tensor {
         checkMaskedFillValue(value)
-        return maskedFilled(mask, value.to(dtype: dtype))
+        return maskedFilled(mask, noGrad { value.to(dtype: dtype) }, valueInput: value)
     }
 
     /// `maskedFill` in place (`masked_fill_`); `mask` must broadcast to this tensor's shape.
@@ -148,20 +179,33 @@ extension Tensor {
     @discardableResult
     public func maskedFill_(_ mask: Tensor, value: Tensor) -> Tensor {
         checkMaskedFillValue(value)
+        checkInPlaceAutograd("masked_fill_", value, alternative: "use the out-of-place maskedFill(_:value:)")
         return maskedFill_(mask, scalar: value.item())
     }
 
     @discardableResult
     func maskedFill_(_ mask: Tensor, scalar: Scalar) -> Tensor {
+        checkInPlaceAutograd("masked_fill_", alternative: "use the out-of-place maskedFill(_:value:)")
         checkMask(mask)
         let v = Tensor(scalarValue: scalar, dtype: dtype)
         backend.select(mask.to(dtype: .bool).expand(shape), v.expand(shape), self, into: self)
         return self
     }
 
-    private func maskedFilled(_ mask: Tensor, _ value: Tensor) -> Tensor {
+    /// `where(mask, value, self)`, recorded as PyTorch's masked_fill; `valueInput` is the
+    /// user's value tensor (which may require grad), nil for a Swift value.
+    private func maskedFilled(_ mask: Tensor, _ value: Tensor, valueInput: Tensor?) -> Tensor {
         checkMask(mask)
-        return Tensor.where(mask, value, self)
+        let out = noGrad { Tensor.where(mask, value, self) }
+        if let v = valueInput, Tensor.needsGrad(self, v) {
+            out.recordGrad("MaskedFillBackward1", [self, v]) { g in
+                let zero = Tensor.zeros([], dtype: g.dtype)
+                return [Tensor.where(mask, zero, g), Tensor.where(mask, g, zero).sum()]
+            }
+        } else if Tensor.needsGrad(self) {
+            out.recordGrad("MaskedFillBackward0", [self]) { g in [Tensor.where(mask, Tensor.zeros([], dtype: g.dtype), g)] }
+        }
+        return out
     }
 
     private func checkMask(_ mask: Tensor) {
@@ -182,7 +226,14 @@ extension Tensor {
         torchCheck(mask.dtype == .bool, "masked_select: expected BoolTensor for mask")
         let b = broadcastShapes(mask.shape, shape, op: "masked_select")
         if b.isEmpty { return reshape([1]).maskedSelect(mask.reshape([1])) }
-        return expand(b).indexed([TensorIndex(.tensor(mask.expand(b)))])
+        let out = noGrad { expand(b).indexed([TensorIndex(.tensor(mask.expand(b)))]) }
+        if Tensor.needsGrad(self) {
+            out.recordGrad("MaskedSelectBackward0", [self]) { g in
+                let positions = noGrad { mask.expand(b).reshape([-1]).nonzero().reshape([-1]) }
+                return [Tensor.indexAccumulated(g, into: [b.reduce(1, *)], indices: [positions]).reshape(b)]
+            }
+        }
+        return out
     }
 
     /// The coordinates of the nonzero elements, one row per element in row-major order, as an

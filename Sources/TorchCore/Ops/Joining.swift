@@ -37,6 +37,17 @@ extension Tensor {
             out.backend.copy(t, into: out.narrow(dim: d, start: offset, length: t.shape[d]))
             offset += t.shape[d]
         }
+        if GradMode.isEnabled && tensors.contains(where: { $0.requiresGrad }) {
+            let sizes = tensors.map { skipped($0) ? nil : $0.shape[d] }
+            out.recordGrad("CatBackward0", tensors) { g in
+                var start = 0
+                return sizes.map { n in
+                    guard let n else { return nil }
+                    defer { start += n }
+                    return g.narrow(dim: d, start: start, length: n)
+                }
+            }
+        }
         return out
     }
 
@@ -56,7 +67,11 @@ extension Tensor {
                        "stack expects each tensor to be equal size, but got \(shapeString(shape)) at entry 0 and \(shapeString(t.shape)) at entry \(i)")
         }
         let d = normalizeDim(dim, shape.count + 1, op: "stack")
-        return cat(tensors.map { $0.unsqueeze(dim: d) }, dim: d)
+        let out = noGrad { cat(tensors.map { $0.unsqueeze(dim: d) }, dim: d) }
+        if GradMode.isEnabled && tensors.contains(where: { $0.requiresGrad }) {
+            out.recordGrad("StackBackward0", tensors) { g in (0..<tensors.count).map { g.select(dim: d, index: $0) } }
+        }
+        return out
     }
 
     /// Views of consecutive pieces of `size` along `dim`; the last may be smaller (`torch.split`).
@@ -73,7 +88,7 @@ extension Tensor {
         torchCheck(size >= 0, "split expects split_size be non-negative, but got split_size=\(size)")
         torchCheck(size > 0 || n == 0, "split_size can only be 0 if dimension size is 0, but got dimension size of \(n)")
         let pieces = size == 0 ? 1 : Swift.max((n + size - 1) / size, 1)
-        return (0..<pieces).map { i in narrow(dim: d, start: i * size, length: Swift.min(size, n - i * size)) }
+        return (0..<pieces).map { i in piece(dim: d, start: i * size, length: Swift.min(size, n - i * size), "SplitBackward0") }
     }
 
     /// Views of pieces of the given `sizes` along `dim`, which must add up to its size
@@ -86,7 +101,7 @@ extension Tensor {
         var start = 0
         return sizes.map { s in
             defer { start += s }
-            return narrow(dim: d, start: start, length: s)
+            return piece(dim: d, start: start, length: s, "SplitWithSizesBackward0")
         }
     }
 
@@ -110,6 +125,30 @@ extension Tensor {
     public func unbind(dim: Int = 0) -> [Tensor] {
         torchCheck(rank > 0, "Dimension specified as \(dim) but tensor has no dimensions")
         let d = normalizeDim(dim, rank, op: "unbind")
-        return (0..<shape[d]).map { select(dim: d, index: $0) }
+        return (0..<shape[d]).map { i in
+            var s = shape, st = strides
+            s.remove(at: d); st.remove(at: d)
+            return viewGraded(Tensor(storage: storage, shape: s, strides: st, offset: storageOffset + i * strides[d], dtype: dtype),
+                              "UnbindBackward0") { [shape] g in Tensor.padded(g.unsqueeze(dim: d), to: shape, dim: d, start: i) }
+        }
+    }
+
+    /// The view of `length` elements from `start` along `d`, recorded as a piece of a split
+    /// (`name`), whose gradient is padded back with zeros.
+    private func piece(dim d: Int, start: Int, length: Int, _ name: String) -> Tensor {
+        var s = shape
+        s[d] = length
+        return viewGraded(Tensor(storage: storage, shape: s, strides: strides, offset: storageOffset + start * strides[d], dtype: dtype),
+                          name) { [shape] g in Tensor.padded(g, to: shape, dim: d, start: start) }
+    }
+
+    /// `g` placed at `start` along `d` in zeros of `shape`, by `cat`, so that it can be
+    /// differentiated again.
+    static func padded(_ g: Tensor, to shape: [Int], dim d: Int, start: Int) -> Tensor {
+        if g.shape == shape { return g }
+        var before = shape, after = shape
+        before[d] = start
+        after[d] = shape[d] - start - g.shape[d]
+        return cat([Tensor.zeros(before, dtype: g.dtype), g, Tensor.zeros(after, dtype: g.dtype)], dim: d)
     }
 }

@@ -44,11 +44,23 @@ extension Tensor {
 
     /// Records `out = f(self)` with `rule(gradient, input, output)` when autograd needs it.
     /// The output is saved detached: saving it as is would make it own its own graph node.
+    /// When the backward pass is itself recorded (`createGraph`), the output is recomputed
+    /// from the input instead, so second derivatives see its dependence on the input.
     private func graded(_ out: Tensor, _ name: String, _ rule: @escaping (Tensor, Tensor, Tensor) -> Tensor) -> Tensor {
         guard Tensor.needsGrad(self) else { return out }
         let y = out.detach()
-        return out.recordGrad(name, [self]) { [self] g in [rule(g, self, y)] }
+        let forward = Tensor.unaryForward[name]
+        return out.recordGrad(name, [self]) { [self] g in
+            let output = GradMode.isEnabled ? forward.map { $0(self) } ?? y : y
+            return [rule(g, self, output)]
+        }
     }
+
+    /// The ops whose backward uses their own output, by grad_fn name, for recomputation.
+    private static let unaryForward: [String: @Sendable (Tensor) -> Tensor] = [
+        "SqrtBackward0": { $0.sqrt() }, "RsqrtBackward0": { $0.rsqrt() }, "ExpBackward0": { $0.exp() },
+        "TanhBackward0": { $0.tanh() }, "SigmoidBackward0": { $0.sigmoid() }, "ReluBackward0": { $0.relu() },
+    ]
 
     /// Limits values to `[min, max]`. Derivative: 1 inside the bounds, 0 outside.
     ///

@@ -62,8 +62,11 @@ extension Tensor {
     private func extremeAlong(_ op: IndexReductionOp, dim: Int, keepdim: Bool, name: String,
                               wantValues: Bool = true) -> (values: Tensor, indices: Tensor) {
         let d = normalizeDim(dim, rank, op: name)
+        let gradName = op == .max ? "MaxBackward0" : "MinBackward0"
         if rank == 0 {
-            return (values: wantValues ? clone() : self, indices: Tensor(scalarValue: .int(0), dtype: .int64))
+            let values = wantValues ? noGrad { clone() } : self
+            if wantValues && Tensor.needsGrad(self) { values.recordGrad(gradName, [self]) { g in [g] } }
+            return (values: values, indices: Tensor(scalarValue: .int(0), dtype: .int64))
         }
         torchCheck(shape[d] > 0, "\(name)(): Expected reduction dim \(d) to have non-zero size.")
         var outShape = shape
@@ -72,11 +75,18 @@ extension Tensor {
         let indices = Tensor(uninitializedShape: outShape, dtype: .int64)
         let values = wantValues ? Tensor(uninitializedShape: outShape, dtype: compute) : nil
         if numel > 0 {
-            backend.indexReduce(op, to(dtype: compute).movedim(d, -1), values: values, indices: indices)
+            noGrad { backend.indexReduce(op, to(dtype: compute).movedim(d, -1), values: values, indices: indices) }
         }
         let shapeOut = keepdim ? keptDimShape([d]) : outShape
-        return (values: values.map { $0.to(dtype: dtype).reshape(shapeOut) } ?? indices,
-                indices: indices.reshape(shapeOut))
+        let result = values.map { $0.to(dtype: dtype).reshape(shapeOut) } ?? indices
+        if wantValues && Tensor.needsGrad(self) {
+            // The whole gradient goes to the index returned (the first of tied extremes).
+            let keptShape = keptDimShape([d]), at = indices.reshape(keptShape)
+            result.recordGrad(gradName, [self]) { [shape] g in
+                [Tensor.zeros(shape, dtype: g.dtype).scatterAdd(dim: d, index: at, src: g.reshape(keptShape))]
+            }
+        }
+        return (values: result, indices: indices.reshape(shapeOut))
     }
 
     private func argExtreme(_ op: IndexReductionOp, name: String) -> Tensor {
@@ -93,6 +103,11 @@ extension Tensor {
             torchCheck(numel > 0, "\(name)(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
         }
         for d in ds { torchCheck(shape[d] > 0, "\(name)(): Expected reduction dim \(d) to have non-zero size.") }
-        return reduced(op, dims: ds, keepdim: keepdim, resultDType: dtype, name: name)
+        let out = reduced(op, dims: ds, keepdim: keepdim, resultDType: dtype, name: name)
+        // The gradient is shared evenly among the elements equal to the extreme.
+        return gradedReduction(out, op == .max ? "AmaxBackward0" : "AminBackward0", dims: ds, keepdim: keepdim) { g, x, y in
+            let mask = x.eq(y).to(dtype: g.dtype)
+            return g * mask / mask.sum(dims: ds, keepdim: true)
+        }
     }
 }

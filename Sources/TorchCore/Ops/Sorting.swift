@@ -13,7 +13,7 @@ extension Tensor {
     /// `stable` is accepted for PyTorch's signature; sorting is always stable.
     public func sort(dim: Int = -1, descending: Bool = false, stable: Bool = false) -> (values: Tensor, indices: Tensor) {
         let d = normalizeDim(dim, rank, op: "sort")
-        return sortedPrefix(dim: d, k: rank == 0 ? 1 : shape[d], descending: descending)
+        return sortedPrefix(dim: d, k: rank == 0 ? 1 : shape[d], descending: descending, gradName: "SortBackward0")
     }
 
     /// The indices that sort the elements along `dim` (`sort(...).indices`).
@@ -31,18 +31,18 @@ extension Tensor {
     public func topk(_ k: Int, dim: Int = -1, largest: Bool = true, sorted: Bool = true) -> (values: Tensor, indices: Tensor) {
         let d = normalizeDim(dim, rank, op: "topk")
         torchCheck(k >= 0 && k <= (rank == 0 ? 1 : shape[d]), "topk: selected index k out of range")
-        return sortedPrefix(dim: d, k: k, descending: largest)
+        return sortedPrefix(dim: d, k: k, descending: largest, gradName: "TopkBackward0")
     }
 
     /// The first `k` elements along `d` of the sorted order, as (values, indices).
-    private func sortedPrefix(dim d: Int, k: Int, descending: Bool) -> (values: Tensor, indices: Tensor) {
+    private func sortedPrefix(dim d: Int, k: Int, descending: Bool, gradName: String) -> (values: Tensor, indices: Tensor) {
         let compute = dtype == .bool ? DType.int64 : dtype.computeType
         var outShape = shape
         if rank > 0 { outShape[d] = k }
         let values = Tensor(uninitializedShape: outShape, dtype: compute)
         let indices = Tensor(uninitializedShape: outShape, dtype: .int64)
         if numel > 0 && k > 0 {
-            let src = to(dtype: compute)
+            let src = noGrad { to(dtype: compute).detach() }
             if rank == 0 {
                 backend.sort(src.reshape([1]), descending: descending, values: values.reshape([1]), indices: indices.reshape([1]))
             } else {
@@ -50,6 +50,13 @@ extension Tensor {
                              values: values.movedim(d, -1), indices: indices.movedim(d, -1))
             }
         }
-        return (values: values.to(dtype: dtype), indices: indices)
+        let result = values.to(dtype: dtype)
+        if Tensor.needsGrad(self) {
+            // Each value's gradient goes back to the position it came from.
+            result.recordGrad(gradName, [self]) { [shape, rank] g in
+                rank == 0 ? [g.reshape(shape)] : [Tensor.zeros(shape, dtype: g.dtype).scatterAdd(dim: d, index: indices, src: g)]
+            }
+        }
+        return (values: result, indices: indices)
     }
 }

@@ -64,9 +64,21 @@ extension Tensor {
         let kept = (0..<rank).filter { !ds.contains($0) }
         let compute = dtype.computeType
         let out = Tensor(uninitializedShape: kept.map { shape[$0] }, dtype: compute)
-        backend.variance(to(dtype: compute).permute(kept + ds), reducedDims: ds.count, correction: correction, into: out)
-        let result = (sqrt ? out.sqrt() : out).to(dtype: dtype)
-        return keepdim ? result.reshape(keptDimShape(ds)) : result
+        let result: Tensor = noGrad {
+            backend.variance(to(dtype: compute).permute(kept + ds), reducedDims: ds.count, correction: correction, into: out)
+            let r = (sqrt ? out.sqrt() : out).to(dtype: dtype)
+            return keepdim ? r.reshape(keptDimShape(ds)) : r
+        }
+        guard Tensor.needsGrad(self) else { return result }
+        // PyTorch's var_backward: 2/(n - correction) · g · (x - mean); std divides g by 2·std first.
+        let dof = Double(ds.reduce(1) { $0 * shape[$1] }) - correction
+        let whole = dims == nil || rank == 0
+        return gradedReduction(result, sqrt ? "StdBackward0" : "VarBackward0", dims: ds, keepdim: keepdim) { g, x, y in
+            if whole && dof == 0 { return g * Double.infinity }
+            // Under createGraph the std is recomputed so that its own dependence on x is recorded.
+            let scaled = sqrt ? g / ((GradMode.isEnabled ? x.moments(ds, correction, true, sqrt: true) : y) * 2) : g
+            return (2.0 / dof) * scaled * (x - x.mean(dims: ds, keepdim: true))
+        }
     }
 
     /// The p-norm of all elements (the Frobenius norm of a matrix for `p` = 2).
@@ -86,7 +98,37 @@ extension Tensor {
     private func pNorm(_ p: Double, dims: [Int], keepdim: Bool) -> Tensor {
         torchCheck(dtype.isFloatingPoint, "norm(): input dtype should be either floating point or complex. Got \(dtype.typeName) instead.")
         let ds = statDims(dims, op: "norm")
-        let x = to(dtype: dtype.computeType)
+        let r: Tensor = noGrad { pNormValue(to(dtype: dtype.computeType), p, ds: ds, keepdim: keepdim).to(dtype: dtype) }
+        guard Tensor.needsGrad(self) else { return r }
+        return gradedReduction(r, "NormBackward1", dims: ds, keepdim: keepdim) { g, x, y in
+            let norm = GradMode.isEnabled ? x.pNorm(p, dims: ds, keepdim: true) : y
+            return Tensor.normGradient(g, x, norm, p: p, dims: ds)
+        }
+    }
+
+    /// PyTorch's norm_backward: the derivative of the p-norm, with its subgradient 0 where the
+    /// norm is 0 (and, for p < 1, where an element is 0); ties of the inf-norm share evenly.
+    private static func normGradient(_ g: Tensor, _ x: Tensor, _ norm: Tensor, p: Double, dims ds: [Int]) -> Tensor {
+        let normIsZero = norm.eq(0)
+        switch p {
+        case 0: return x.zerosLike(dtype: g.dtype)
+        case 1: return x.sign() * g
+        case 2: return g * (x / norm).maskedFill(normIsZero, value: 0)
+        case .infinity, -.infinity:
+            let a = x.abs()
+            let mask = a.eq(norm).logicalOr(a.isnan()).to(dtype: g.dtype)
+            return x.sign() * (g / mask.sum(dims: ds, keepdim: true) * mask)
+        case ..<1:
+            return x.sign() * x.abs().pow(p - 1).maskedFill(x.eq(0), value: 0) * g * norm.pow(1 - p)
+        case ..<2:
+            return x.sign() * x.abs().pow(p - 1) * (g / norm.pow(p - 1)).maskedFill(normIsZero, value: 0)
+        default:
+            return x * x.abs().pow(p - 2) * (g / norm.pow(p - 1)).maskedFill(normIsZero, value: 0)
+        }
+    }
+
+    /// The p-norm of `x` over `ds` (checked), unrecorded.
+    private func pNormValue(_ x: Tensor, _ p: Double, ds: [Int], keepdim: Bool) -> Tensor {
         let r: Tensor
         switch p {
         case 2: r = (x * x).sum(dims: ds, keepdim: keepdim).sqrt()
@@ -102,7 +144,7 @@ extension Tensor {
             }
         default: r = x.abs().pow(p).sum(dims: ds, keepdim: keepdim).pow(1 / p)
         }
-        return r.to(dtype: dtype)
+        return r
     }
 
     /// log Σ exp(x) along `dim`, computed stably by subtracting the maximum first.
@@ -117,17 +159,22 @@ extension Tensor {
     public func logsumexp(dims: [Int], keepdim: Bool = false) -> Tensor {
         let ds = statDims(dims, op: "logsumexp")
         let resultDType = dtype.isFloatingPoint ? dtype : DType.defaultFloat
-        let x = to(dtype: resultDType.computeType)
+        let x = noGrad { to(dtype: resultDType.computeType) }
         if ds.contains(where: { shape[$0] == 0 }) {
             let outShape = keepdim ? keptDimShape(ds) : (0..<rank).filter { !ds.contains($0) }.map { shape[$0] }
             return Tensor.full(outShape, -Double.infinity, dtype: resultDType)
         }
-        let m = x.amax(dims: ds, keepdim: true)
-        // An infinite max would give inf - inf = NaN; shifting by 0 there keeps ±inf exact.
-        let shift = Tensor.where(m.abs().ne(Double.infinity), m, 0.0)
-        let r = (x - shift).exp().sum(dims: ds, keepdim: true).log() + shift
-        let result = r.to(dtype: resultDType)
-        return keepdim ? result : result.reshape((0..<rank).filter { !ds.contains($0) }.map { shape[$0] })
+        let result: Tensor = noGrad {
+            let m = x.amax(dims: ds, keepdim: true)
+            // An infinite max would give inf - inf = NaN; shifting by 0 there keeps ±inf exact.
+            let shift = Tensor.where(m.abs().ne(Double.infinity), m, 0.0)
+            let r = ((x - shift).exp().sum(dims: ds, keepdim: true).log() + shift).to(dtype: resultDType)
+            return keepdim ? r : r.reshape((0..<rank).filter { !ds.contains($0) }.map { shape[$0] })
+        }
+        guard Tensor.needsGrad(self) else { return result }
+        return gradedReduction(result, "LogsumexpBackward0", dims: ds, keepdim: keepdim) { g, x, y in
+            g * (x - (GradMode.isEnabled ? x.logsumexp(dims: ds, keepdim: true) : y)).exp()
+        }
     }
 
     /// `reductionDims`, also checking the dims given to a 0-dim tensor (which has none to reduce).

@@ -18,8 +18,10 @@
 /// `...` may appear among the first three entries (use `.all` elsewhere); Swift ranges cannot
 /// run backwards, so write Python's `t[1:-1]` as `t[.slice(1, -1)]`.
 ///
-/// Derivative: the gradient scattered back into a zero tensor of the input's shape (setters:
-/// the value's gradient is gathered from the written positions, which get zero gradient).
+/// Derivative: the gradient scattered back into a zero tensor of the input's shape, added up
+/// where an index tensor repeats a position. Setters write in place, so outside `noGrad` they
+/// stop when the tensor takes part in autograd or the value requires grad (build the result
+/// with `Tensor.where`, `maskedFill` or `scatter` instead).
 extension Tensor {
     public subscript(_ i: any TensorIndexConvertible...) -> Tensor {
         get { indexed(i.map(\.tensorIndex)) }
@@ -94,15 +96,26 @@ extension Tensor {
     func indexed(_ items: [TensorIndex]) -> Tensor {
         let (view, dims, indices) = applyBasicIndices(items)
         if dims.isEmpty { return view }
-        let adv = AdvancedIndex(view, dims: dims, indices: indices)
+        let adv = noGrad { AdvancedIndex(view, dims: dims, indices: indices) }
         let out = Tensor(uninitializedShape: adv.resultShape, dtype: dtype)
         backend.index(adv.source, indices: adv.indices, into: out.permute(adv.resultOrder))
+        if Tensor.needsGrad(view) {
+            // The gradient goes back through the same permutations, accumulated where indices repeat.
+            let order = dims + (0..<view.rank).filter { !dims.contains($0) }
+            var inverse = order
+            for (i, d) in order.enumerated() { inverse[d] = i }
+            let sourceShape = adv.source.shape, advIndices = adv.indices, resultOrder = adv.resultOrder
+            out.recordGrad("IndexBackward0", [view]) { g in
+                [Tensor.indexAccumulated(g.permute(resultOrder), into: sourceShape, indices: advIndices).permute(inverse)]
+            }
+        }
         return out
     }
 
     /// `self[items] = value`: `value` is broadcast to the selection and converted to this dtype.
     func setIndexed(_ items: [TensorIndex], _ value: Tensor) {
-        let (view, dims, indices) = applyBasicIndices(items)
+        checkInPlaceAutograd("index_put_", value, alternative: Tensor.outOfPlaceSetterHint)
+        let (view, dims, indices) = noGrad { applyBasicIndices(items) }
         if dims.isEmpty {
             view.copy_(value)
             return
@@ -119,11 +132,12 @@ extension Tensor {
 
     /// `self[items] = value` for a Swift value.
     func setIndexed(_ items: [TensorIndex], scalar: Scalar) {
+        checkInPlaceAutograd("index_put_", alternative: Tensor.outOfPlaceSetterHint)
         if items.count == 1, case .tensor(let m) = items[0].kind, m.dtype == .bool, m.shape == shape {
             maskedFill_(m, scalar: scalar)
             return
         }
-        let (view, dims, _) = applyBasicIndices(items)
+        let (view, dims, _) = noGrad { applyBasicIndices(items) }
         if dims.isEmpty {
             backend.fill(view, with: scalar)
         } else {
@@ -155,11 +169,7 @@ extension Tensor {
                 sourceDim += 1
             case let .slice(start, end, inclusive, step):
                 let (s, n) = TensorIndex.Kind.sliceBounds(start: start, end: end, inclusive: inclusive, step: step, size: result.shape[dim])
-                var sh = result.shape, st = result.strides
-                sh[dim] = n
-                st[dim] *= step
-                result = Tensor(storage: result.storage, shape: sh, strides: st,
-                                offset: result.storageOffset + s * result.strides[dim], dtype: dtype)
+                result = result.sliced(dim: dim, start: s, end: n == 0 ? s : s + (n - 1) * step + 1, step: step)
                 dim += 1
                 sourceDim += 1
             case .ellipsis:
@@ -183,7 +193,7 @@ extension Tensor {
                 // A mask over dimensions that merge into one (a contiguous run) selects by one
                 // flat index instead of one per dimension.
                 if t.rank > 1, let merged = result.mergingDims(dim, count: t.rank) {
-                    result = merged
+                    result = Tensor.needsGrad(result) ? result.reshape(merged.shape) : merged
                     dims.append(dim)
                     indices.append(t.reshape([-1]).nonzero().select(dim: 1, index: 0))
                     dim += 1
@@ -210,6 +220,8 @@ extension Tensor {
 }
 
 extension Tensor {
+    static let outOfPlaceSetterHint = "build the result out of place instead (Tensor.where, maskedFill, scatter, indexSelect, cat)"
+
     /// A view with dimensions `start..<start+count` merged into one, or nil when their
     /// strides do not allow it.
     func mergingDims(_ start: Int, count: Int) -> Tensor? {

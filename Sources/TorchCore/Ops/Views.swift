@@ -191,7 +191,7 @@ extension Tensor {
         var s = shape, st = strides
         s.remove(at: d); st.remove(at: d)
         return viewGraded(Tensor(storage: storage, shape: s, strides: st, offset: storageOffset + i * strides[d], dtype: dtype),
-                          "SelectBackward0") { [shape] g in Tensor.scattered(g, into: shape) { $0.select(dim: d, index: i) } }
+                          "SelectBackward0") { [shape] g in Tensor.scattered(g, into: shape, name: "SelectBackwardBackward0") { $0.select(dim: d, index: i) } }
     }
 
     /// A view taking every `step`-th element of `start..<end` along `dim` (Python's `t[start:end:step]`).
@@ -213,9 +213,12 @@ extension Tensor {
 
     /// Zeros of `shape` with `g` written into the part `region` selects: the gradient of a
     /// view that picks out that part.
-    static func scattered(_ g: Tensor, into shape: [Int], _ region: (Tensor) -> Tensor) -> Tensor {
+    static func scattered(_ g: Tensor, into shape: [Int], name: String = "SliceBackwardBackward0",
+                          _ region: @escaping (Tensor) -> Tensor) -> Tensor {
         let z = Tensor.zeros(shape, dtype: g.dtype)
         noGrad { region(z).copy_(g) }
+        // Recorded under createGraph, so that double backward flows through: its gradient is the view of it.
+        if Tensor.needsGrad(g) { z.recordGrad(name, [g]) { gg in [region(gg)] } }
         return z
     }
 }

@@ -64,8 +64,26 @@ public final class Generator: @unchecked Sendable {
     /// PyTorch's seed for a generator that nobody seeded (`default_rng_seed_val`).
     public static let defaultSeed: UInt64 = 67_280_421_310_721
 
-    /// The global generator, like `torch.default_generator`.
-    public static let `default` = Generator()
+    /// The generator sampling ops use when none is passed: the global one (PyTorch's
+    /// `torch.default_generator`), or the one `withDefault(_:_:)` put in place for the
+    /// current task.
+    public static var `default`: Generator { scopedDefault ?? global }
+
+    /// The process-wide generator that `manualSeed` seeds.
+    public static let global = Generator()
+
+    @TaskLocal static var scopedDefault: Generator?
+
+    /// Runs `body` with `generator` as the default for every sampling op and layer
+    /// initialisation inside it, on this task only: seeded code that runs beside other
+    /// code (parallel tests, worker threads) repeats exactly.
+    ///
+    /// ```swift
+    /// let network = Generator.withDefault(Generator(seed: 0)) { Network() }
+    /// ```
+    public static func withDefault<R>(_ generator: Generator, _ body: () throws -> R) rethrows -> R {
+        try $scopedDefault.withValue(generator, operation: body)
+    }
 
     struct State: Sendable {
         var engine: MT19937

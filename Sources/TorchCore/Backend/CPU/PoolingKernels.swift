@@ -1,0 +1,66 @@
+/// Max pooling with indices. Average pooling needs no kernel of its own: it is im2col, a sum
+/// and a divide (Ops/Pooling.swift), and max pooling's backward is a scatter-add.
+extension CPUBackend {
+    func maxPool2d(_ image: Tensor, _ geometry: ConvGeometry, values: Tensor, indices: Tensor) {
+        let planes = image.shape[0] * geometry.channels
+        switch image.dtype {
+        case .float32: maxPoolPlanes(image.pointer(Float.self), values.pointer(Float.self), indices.pointer(Int64.self), geometry, planes: planes)
+        case .float64: maxPoolPlanes(image.pointer(Double.self), values.pointer(Double.self), indices.pointer(Int64.self), geometry, planes: planes)
+        default: fatalError("max_pool2d kernel: \(image.dtype) is not a floating compute dtype")
+        }
+    }
+}
+
+/// For each window: the first largest element, as PyTorch's CPU kernel finds it (starting
+/// from -inf at the window's first in-image position; a NaN replaces the running maximum).
+private func maxPoolPlanes<T: KernelFloat>(_ image: UnsafeMutablePointer<T>, _ values: UnsafeMutablePointer<T>,
+                                           _ indices: UnsafeMutablePointer<Int64>, _ g: ConvGeometry, planes: Int) {
+    let planeSize = g.height * g.width, windows = g.windowCount
+    let simple = g.kernelH == 2 && g.kernelW == 2 && g.strideH == 2 && g.strideW == 2 && g.padH == 0 && g.padW == 0
+        && g.dilationH == 1 && g.dilationW == 1 && 2 * g.outH <= g.height && 2 * g.outW <= g.width
+    parallelFor(planes, grain: max(1, 8_192 / max(1, windows * g.kernelArea))) { range in
+        for p in range {
+            let src = image + p * planeSize, vals = values + p * windows, idx = indices + p * windows
+            if simple {
+                // The course's 2×2/2 pooling: every window lies inside the image.
+                for oy in 0..<g.outH {
+                    let top = 2 * oy * g.width
+                    for ox in 0..<g.outW {
+                        let i0 = top + 2 * ox
+                        var best = src[i0], at = i0
+                        let v1 = src[i0 + 1], v2 = src[i0 + g.width], v3 = src[i0 + g.width + 1]
+                        if v1 > best || v1.isNaN { best = v1; at = i0 + 1 }
+                        if v2 > best || v2.isNaN { best = v2; at = i0 + g.width }
+                        if v3 > best || v3.isNaN { best = v3; at = i0 + g.width + 1 }
+                        vals[oy * g.outW + ox] = best
+                        idx[oy * g.outW + ox] = Int64(at)
+                    }
+                }
+                continue
+            }
+            for oy in 0..<g.outH {
+                var y0 = oy * g.strideH - g.padH
+                let yEnd = min(y0 + (g.kernelH - 1) * g.dilationH + 1, g.height)
+                while y0 < 0 { y0 += g.dilationH }
+                for ox in 0..<g.outW {
+                    var x0 = ox * g.strideW - g.padW
+                    let xEnd = min(x0 + (g.kernelW - 1) * g.dilationW + 1, g.width)
+                    while x0 < 0 { x0 += g.dilationW }
+                    var best = -T.infinity, at = y0 * g.width + x0
+                    var y = y0
+                    while y < yEnd {
+                        var x = x0
+                        while x < xEnd {
+                            let v = src[y * g.width + x]
+                            if v > best || v.isNaN { best = v; at = y * g.width + x }
+                            x += g.dilationW
+                        }
+                        y += g.dilationH
+                    }
+                    vals[oy * g.outW + ox] = best
+                    idx[oy * g.outW + ox] = Int64(at)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+/// A lookup table of `numEmbeddings` vectors of size `embeddingDim` (`torch.nn.Embedding`):
+/// each integer index in the input is replaced by its row of `weight`.
+///
+/// `weight` is `[numEmbeddings, embeddingDim]`, drawn from N(0, 1); the row `paddingIdx`
+/// (if given) starts at zero and receives no gradient.
+///
+/// - Shapes: integer input `[*]` → output `[*, embeddingDim]`.
+///
+/// ```swift
+/// let emb = Embedding(numEmbeddings: 10, embeddingDim: 3)
+/// print(emb)                                // Embedding(10, 3)
+/// emb(Tensor([[1, 2], [4, 5]])).shape       // [2, 2, 3]
+/// ```
+open class Embedding: Module {
+    public let numEmbeddings: Int
+    public let embeddingDim: Int
+    /// The padding row, normalized to be non-negative, or nil.
+    public let paddingIdx: Int?
+
+    /// The `[numEmbeddings, embeddingDim]` table.
+    public var weight: Parameter {
+        get { registeredParameters[0].value! }
+        set { registerParameter("weight", newValue) }
+    }
+
+    /// - Parameters:
+    ///   - numEmbeddings: the number of rows.
+    ///   - embeddingDim: the size of each row.
+    ///   - paddingIdx: a row (negative counts from the end) kept at zero gradient, e.g. for padding tokens.
+    ///   - weight: an initial table to use instead of drawing one (`_weight` in PyTorch).
+    public init(numEmbeddings: Int, embeddingDim: Int, paddingIdx: Int? = nil, weight: Tensor? = nil, dtype: DType = DType.defaultFloat) {
+        var pad = paddingIdx
+        if let p = paddingIdx {
+            if p > 0 { torchCheck(p < numEmbeddings, "Padding_idx must be within num_embeddings") }
+            if p < 0 { torchCheck(p >= -numEmbeddings, "Padding_idx must be within num_embeddings"); pad = p + numEmbeddings }
+        }
+        self.numEmbeddings = numEmbeddings
+        self.embeddingDim = embeddingDim
+        self.paddingIdx = pad
+        super.init()
+        if let weight {
+            torchCheck(weight.shape == [numEmbeddings, embeddingDim], "Shape of weight does not match num_embeddings and embedding_dim")
+            registerParameter("weight", Parameter(weight))
+        } else {
+            registerParameter("weight", Parameter(Tensor.empty([numEmbeddings, embeddingDim], dtype: dtype)))
+            resetParameters()
+        }
+    }
+
+    /// Redraws the table from N(0, 1) and zeroes the padding row, as PyTorch does.
+    open func resetParameters(generator: Generator = .default) {
+        Init.normal_(weight, generator: generator)
+        if let paddingIdx { noGrad { _ = weight.detach()[paddingIdx].fill_(0) } }
+    }
+
+    open override func forward(_ input: Tensor) -> Tensor {
+        F.embedding(input, weight: weight, paddingIdx: paddingIdx)
+    }
+
+    open override func extraRepr() -> String {
+        var s = "\(numEmbeddings), \(embeddingDim)"
+        if let paddingIdx { s += ", padding_idx=\(paddingIdx)" }
+        return s
+    }
+}

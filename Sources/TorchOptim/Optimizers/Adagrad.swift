@@ -1,0 +1,84 @@
+/// Adagrad (`torch.optim.Adagrad`): divides each step by the root of the summed squared gradients.
+///
+/// Per parameter θ at step t, as PyTorch computes it: g ← g + λθ; s ← s + g²;
+/// θ ← θ - lr/(1 + (t-1)·lrDecay) · g / (√s + eps).
+///
+/// ```swift
+/// let optimizer = Adagrad(network.parameters(), lr: 0.01)
+/// ```
+/// State per parameter (created with the optimizer): `step`, `sum` (starting at `initialAccumulatorValue`).
+public final class Adagrad: Optimizer, @unchecked Sendable {
+    /// Adagrad over `params`.
+    public convenience init(_ params: [Tensor], lr: Double = 1e-2, lrDecay: Double = 0, weightDecay: Double = 0,
+                            initialAccumulatorValue: Double = 0, eps: Double = 1e-10, maximize: Bool = false) {
+        self.init([ParamGroup(params)], lr: lr, lrDecay: lrDecay, weightDecay: weightDecay,
+                  initialAccumulatorValue: initialAccumulatorValue, eps: eps, maximize: maximize)
+    }
+
+    /// Adagrad over parameter groups; the arguments are the defaults for options a group leaves out.
+    public init(_ groups: [ParamGroup], lr: Double = 1e-2, lrDecay: Double = 0, weightDecay: Double = 0,
+                initialAccumulatorValue: Double = 0, eps: Double = 1e-10, maximize: Bool = false) {
+        super.init(name: "Adagrad", groups, defaults: [
+            "lr": .double(lr), "lr_decay": .double(lrDecay), "eps": .double(eps), "weight_decay": .double(weightDecay),
+            "initial_accumulator_value": .double(initialAccumulatorValue), "maximize": .bool(maximize),
+        ])
+    }
+
+    public override func validate(_ group: ParamGroup) {
+        checkNonNegative(group, "lr", "learning rate")
+        checkNonNegative(group, "lr_decay", "lr_decay value")
+        checkNonNegative(group, "weight_decay", "weight_decay value")
+        checkNonNegative(group, "initial_accumulator_value", "initial_accumulator_value value")
+        checkNonNegative(group, "eps", "epsilon value")
+    }
+
+    public override func initializeState(_ group: ParamGroup) {
+        let initial = group.double("initial_accumulator_value")
+        for p in group.params {
+            state[ObjectIdentifier(p)] = [
+                "step": Tensor.zeros([], dtype: .float32),
+                "sum": Tensor.full(p.shape, initial, dtype: UpdateBuffers.workDType(p.dtype)),
+            ]
+        }
+    }
+
+    public override func update(_ param: Tensor, grad: Tensor, group: ParamGroup, state: inout [String: Tensor]) {
+        let b = UpdateBuffers(param, grad: grad)
+        let step = incrementStep(&state)
+        let sum = b.buffer(&state, "sum") { Tensor.full(b.work.shape, group.double("initial_accumulator_value"), dtype: b.dtype) }
+        let lr = group.double("lr"), lrDecay = group.double("lr_decay")
+        let h = AdagradHyper(clr: lr / (1 + (step - 1) * lrDecay), eps: group.double("eps"),
+                             weightDecay: group.double("weight_decay"), maximize: group.flag("maximize"))
+        if b.dtype == .float64 {
+            adagradLoop(Double.self, b, sum, h)
+        } else {
+            adagradLoop(Float.self, b, sum, h)
+        }
+        b.finish()
+    }
+}
+
+struct AdagradHyper {
+    let clr, eps, weightDecay: Double
+    let maximize: Bool
+}
+
+/// One fused pass in PyTorch's order (`state_sum.addcmul_(g, g, value: 1)`, `std = state_sum.sqrt().add_(eps)`,
+/// `param.addcdiv_(g, std, value: -clr)`).
+private func adagradLoop<T: UpdateFloat>(_: T.Type, _ b: UpdateBuffers, _ sum: Tensor, _ h: AdagradHyper) {
+    let n = b.count
+    let p = elements(b.work, T.self), g = elements(b.grad, T.self), s = elements(sum, T.self)
+    let eps = T(h.eps), negCLR = T(-h.clr), wd = T(h.weightDecay), hasWD = h.weightDecay != 0, maximize = h.maximize
+    var i = 0
+    while i < n {
+        let k = Swift.min(8, n - i)
+        var gi = load(g, i, k)
+        let pi = load(p, i, k)
+        if maximize { gi = -gi }
+        if hasWD { gi = gi + wd * pi }
+        let si = load(s, i, k) + 1 * gi * gi
+        store(si, s, i, k)
+        store(pi + negCLR * gi / (squareRoot(si) + eps), p, i, k)
+        i += 8
+    }
+}

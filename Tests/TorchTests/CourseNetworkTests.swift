@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+import TorchCore
+import TorchNN
+import TorchOptim
+
+/// The course's network, exactly as DESIGN.md writes it.
+private final class Network: Module {
+    let conv1 = Conv2d(inChannels: 1, outChannels: 6, kernelSize: 5)
+    let conv2 = Conv2d(inChannels: 6, outChannels: 12, kernelSize: 5)
+    let fc1 = Linear(inFeatures: 12 * 4 * 4, outFeatures: 120)
+    let fc2 = Linear(inFeatures: 120, outFeatures: 60)
+    let out = Linear(inFeatures: 60, outFeatures: 10)
+
+    override func forward(_ t: Tensor) -> Tensor {
+        var t = F.maxPool2d(F.relu(conv1(t)), kernelSize: 2, stride: 2)
+        t = F.maxPool2d(F.relu(conv2(t)), kernelSize: 2, stride: 2)
+        t = F.relu(fc1(t.reshape(-1, 12 * 4 * 4)))
+        t = F.relu(fc2(t))
+        return out(t)
+    }
+}
+
+/// Fashion-MNIST images and labels read straight from Debian's package (the dataset API
+/// comes with the data issue); `gzip` decompresses.
+private enum FashionMNISTFiles {
+    static let root = ProcessInfo.processInfo.environment["FASHION_MNIST_ROOT"] ?? "/usr/share/datasets/fashion-mnist"
+
+    static func gunzip(_ name: String) throws -> Data {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        p.arguments = ["-dc", root + "/" + name]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return data
+    }
+
+    /// The first `count` training images as float32 `[count, 1, 28, 28]` in [0, 1] and their int64 labels.
+    static func training(count: Int) throws -> (images: Tensor, labels: Tensor) {
+        let images = try gunzip("train-images-idx3-ubyte.gz")
+        let labels = try gunzip("train-labels-idx1-ubyte.gz")
+        let pixels = [UInt8](images[16..<(16 + count * 784)])
+        let targets = [UInt8](labels[8..<(8 + count)])
+        let x = Tensor(pixels, shape: [count, 1, 28, 28]).to(dtype: .float32) / 255
+        return (x, Tensor(targets, shape: [count]).to(dtype: .int64))
+    }
+}
+
+@Suite struct CourseNetworkTests {
+    let f = Fixture("course_network")
+
+    @Test func printsAsPyTorch() {
+        #expect("\(Network())" == f.value("printed", as: String.self))
+    }
+
+    @Test func seededInitialisationLossAndGradientMatchPyTorch() throws {
+        let network = Generator.withDefault(Generator(seed: 0)) { Network() }
+        let names = network.namedParameters().map(\.0)
+        #expect(names == f.value("names", as: [String].self))
+        for (name, p) in network.namedParameters() {
+            #expect(p.shape == f.value(name + ".shape", as: [Int].self))
+            expectEqual(p.detach().reshape(-1).narrow(dim: 0, start: 0, length: 5), f[name + ".head"])
+            expectClose(p.detach().to(dtype: .float64).sum(), f[name + ".sum"], rtol: 1e-9, atol: 1e-9)
+        }
+        let images = try FashionMNISTFiles.training(count: 10).images, labels = f["labels"]
+        let preds = network(images)
+        let loss = F.crossEntropy(preds, labels)
+        expectClose(loss.detach(), f["loss"], rtol: 1e-5)
+        loss.backward()
+        expectClose(network.conv1.weight.grad!, f["conv1.weight.grad"], rtol: 1e-4, atol: 1e-6)
+        expectClose(network.out.bias!.grad!, f["out.bias.grad"], rtol: 1e-4, atol: 1e-6)
+    }
+
+    @Test func trainsOnRealFashionMNIST() throws {
+        let (images, labels) = try FashionMNISTFiles.training(count: 6000)
+        let network = Generator.withDefault(Generator(seed: 1)) { Network() }
+        let optimizer = Adam(network.parameters(), lr: 0.01)
+        let batch = 100
+        var firstLosses: [Float] = [], lastLosses: [Float] = []
+        let steps = 300
+        for step in 0..<steps {
+            let start = (step * batch) % 6000
+            let x = images.narrow(dim: 0, start: start, length: batch)
+            let y = labels.narrow(dim: 0, start: start, length: batch)
+            let loss = F.crossEntropy(network(x), y)
+            optimizer.zeroGrad()
+            loss.backward()
+            optimizer.step()
+            let l: Float = loss.item()
+            if step < 20 { firstLosses.append(l) }
+            if step >= steps - 20 { lastLosses.append(l) }
+        }
+        let before = firstLosses.reduce(0, +) / 20, after = lastLosses.reduce(0, +) / 20
+        #expect(after < before * 0.5, "loss \(before) -> \(after)")
+        let correct: Int = noGrad { network(images).argmax(dim: 1).eq(labels).sum().item() }
+        #expect(Double(correct) / 6000 > 0.7, "accuracy \(correct)/6000")
+    }
+}
