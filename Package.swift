@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Torch", targets: ["Torch"]),
+        .library(name: "TorchVision", targets: ["TorchVision"]),
         .executable(name: "swifttorch", targets: ["swifttorch"]),
     ],
     dependencies: [
@@ -31,7 +32,11 @@ let package = Package(
         ),
         .target(name: "TorchNN", dependencies: ["TorchCore"]),
         .target(name: "TorchOptim", dependencies: ["TorchCore"]),
-        .target(name: "Torch", dependencies: ["TorchCore", "TorchNN", "TorchOptim"]),
+        // zlib, for gzipped datasets and PNG files.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "TorchData", dependencies: ["TorchCore"]),
+        .target(name: "TorchVision", dependencies: ["TorchData", "CZlib"]),
+        .target(name: "Torch", dependencies: ["TorchCore", "TorchNN", "TorchOptim", "TorchData", "TorchVision"]),
         .executableTarget(
             name: "swifttorch",
             dependencies: ["Torch", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -43,7 +48,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TorchTests",
-            dependencies: ["TorchCore", "TorchNN", "TorchOptim"],
+            dependencies: ["TorchCore", "TorchNN", "TorchOptim", "TorchData", "TorchVision"],
             exclude: ["CourseGoldenPendingTests.swift.txt"],
             resources: [.copy("Fixtures")]
         ),
