@@ -72,7 +72,7 @@ import TorchCore
 
     @Test func sharingMemoryWithTheCaller() {
         let buffer = UnsafeMutableBufferPointer<Int32>.allocate(capacity: 3)
-        buffer.initialize(from: [1, 2, 3])
+        _ = buffer.initialize(from: [1, 2, 3])
         let shared = Tensor(sharing: buffer, shape: [3], release: { buffer.deallocate() })
         let copied = Tensor(Array(buffer))
         buffer[0] = 0

@@ -10,11 +10,13 @@ enum GradMode {
 /// ```swift
 /// let predictions = noGrad { network(images) }
 /// ```
+@discardableResult
 public func noGrad<R>(_ body: () throws -> R) rethrows -> R {
     try GradMode.$isEnabled.withValue(false, operation: body)
 }
 
 /// Runs `body` with graph recording on, even inside `noGrad` (`torch.enable_grad()`).
+@discardableResult
 public func enableGrad<R>(_ body: () throws -> R) rethrows -> R {
     try GradMode.$isEnabled.withValue(true, operation: body)
 }

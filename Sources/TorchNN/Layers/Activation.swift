@@ -15,7 +15,7 @@ private func inplaceSuffix(_ inplace: Bool) -> String { inplace ? ", inplace=Tru
 /// let act = ReLU()
 /// act(Tensor([-1.0, 2.0]))   // tensor([0., 2.], dtype=torch.float64)
 /// ```
-open class ReLU: Module, @unchecked Sendable {
+open class ReLU: Module {
     public let inplace: Bool
     public init(inplace: Bool = false) { self.inplace = inplace; super.init() }
     open override func forward(_ input: Tensor) -> Tensor { F.relu(input, inplace: inplace) }
@@ -23,7 +23,7 @@ open class ReLU: Module, @unchecked Sendable {
 }
 
 /// x for x > 0, `negativeSlope`·x otherwise (`torch.nn.LeakyReLU`).
-open class LeakyReLU: Module, @unchecked Sendable {
+open class LeakyReLU: Module {
     public let negativeSlope: Double
     public let inplace: Bool
     public init(negativeSlope: Double = 0.01, inplace: Bool = false) {
@@ -36,7 +36,7 @@ open class LeakyReLU: Module, @unchecked Sendable {
 }
 
 /// x for x > 0, α(eˣ - 1) otherwise (`torch.nn.ELU`).
-open class ELU: Module, @unchecked Sendable {
+open class ELU: Module {
     public let alpha: Double
     public let inplace: Bool
     public init(alpha: Double = 1, inplace: Bool = false) {
@@ -49,7 +49,7 @@ open class ELU: Module, @unchecked Sendable {
 }
 
 /// x·Φ(x), or its tanh approximation with `approximate: "tanh"` (`torch.nn.GELU`).
-open class GELU: Module, @unchecked Sendable {
+open class GELU: Module {
     public let approximate: String
     public init(approximate: String = "none") { self.approximate = approximate; super.init() }
     open override func forward(_ input: Tensor) -> Tensor { F.gelu(input, approximate: approximate) }
@@ -57,7 +57,7 @@ open class GELU: Module, @unchecked Sendable {
 }
 
 /// x·σ(x) (`torch.nn.SiLU`).
-open class SiLU: Module, @unchecked Sendable {
+open class SiLU: Module {
     public let inplace: Bool
     public init(inplace: Bool = false) { self.inplace = inplace; super.init() }
     open override func forward(_ input: Tensor) -> Tensor { F.silu(input, inplace: inplace) }
@@ -65,19 +65,19 @@ open class SiLU: Module, @unchecked Sendable {
 }
 
 /// Hyperbolic tangent (`torch.nn.Tanh`).
-open class Tanh: Module, @unchecked Sendable {
+open class Tanh: Module {
     public override init() { super.init() }
     open override func forward(_ input: Tensor) -> Tensor { input.tanh() }
 }
 
 /// 1 / (1 + e⁻ˣ) (`torch.nn.Sigmoid`).
-open class Sigmoid: Module, @unchecked Sendable {
+open class Sigmoid: Module {
     public override init() { super.init() }
     open override func forward(_ input: Tensor) -> Tensor { input.sigmoid() }
 }
 
 /// x clamped to [`minVal`, `maxVal`] (`torch.nn.Hardtanh`).
-open class Hardtanh: Module, @unchecked Sendable {
+open class Hardtanh: Module {
     public let minVal: Double
     public let maxVal: Double
     public let inplace: Bool
@@ -93,7 +93,7 @@ open class Hardtanh: Module, @unchecked Sendable {
 }
 
 /// log(1 + e^(βx))/β, x itself where βx > `threshold` (`torch.nn.Softplus`).
-open class Softplus: Module, @unchecked Sendable {
+open class Softplus: Module {
     public let beta: Double
     public let threshold: Double
     public init(beta: Double = 1, threshold: Double = 20) {
@@ -115,7 +115,7 @@ open class Softplus: Module, @unchecked Sendable {
 /// ```swift
 /// Softmax(dim: 1)(logits)   // rows sum to 1
 /// ```
-open class Softmax: Module, @unchecked Sendable {
+open class Softmax: Module {
     public let dim: Int?
     public init(dim: Int? = nil) { self.dim = dim; super.init() }
     open override func forward(_ input: Tensor) -> Tensor { F.softmax(input, dim: dim ?? implicitSoftmaxDim(input.rank)) }
@@ -123,7 +123,7 @@ open class Softmax: Module, @unchecked Sendable {
 }
 
 /// Log-softmax along `dim` (`torch.nn.LogSoftmax`); `dim` nil as in `Softmax`.
-open class LogSoftmax: Module, @unchecked Sendable {
+open class LogSoftmax: Module {
     public let dim: Int?
     public init(dim: Int? = nil) { self.dim = dim; super.init() }
     open override func forward(_ input: Tensor) -> Tensor { F.logSoftmax(input, dim: dim ?? implicitSoftmaxDim(input.rank)) }

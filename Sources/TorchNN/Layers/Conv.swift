@@ -7,7 +7,7 @@ import Foundation
 /// `[inChannels, outChannels/groups, *kernel]` for a transposed one. Both parameters start
 /// as PyTorch's `reset_parameters` draws them: the weight by `kaimingUniform_(a: √5)`, i.e.
 /// U(-1/√fan_in, 1/√fan_in), then the bias from the same range, from the global generator.
-open class ConvNd: Module, @unchecked Sendable {
+open class ConvNd: Module {
     public let inChannels: Int
     public let outChannels: Int
     /// The kernel size per spatial dimension.
@@ -109,7 +109,7 @@ func tupleText(_ values: [Int]) -> String {
 /// print(conv1)                                    // Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1))
 /// conv1(Tensor.zeros([100, 1, 28, 28])).shape     // [100, 6, 24, 24]
 /// ```
-open class Conv2d: ConvNd, @unchecked Sendable {
+open class Conv2d: ConvNd {
     /// - Parameters:
     ///   - kernelSize, stride, dilation: an int or a pair (`5`, `[3, 5]`).
     ///   - padding: an int, a pair, `.same` or `.valid` (default 0).
@@ -140,7 +140,7 @@ open class Conv2d: ConvNd, @unchecked Sendable {
 /// let conv = Conv1d(inChannels: 4, outChannels: 6, kernelSize: 3, padding: 1)
 /// conv(Tensor.zeros([2, 4, 10])).shape   // [2, 6, 10]
 /// ```
-open class Conv1d: ConvNd, @unchecked Sendable {
+open class Conv1d: ConvNd {
     public init(inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int = 1, padding: ConvPadding = 0,
                 dilation: Int = 1, groups: Int = 1, bias: Bool = true, paddingMode: String = "zeros",
                 dtype: DType = DType.defaultFloat) {
@@ -165,7 +165,7 @@ open class Conv1d: ConvNd, @unchecked Sendable {
 /// let up = ConvTranspose2d(inChannels: 8, outChannels: 4, kernelSize: 2, stride: 2)
 /// up(Tensor.zeros([1, 8, 7, 7])).shape   // [1, 4, 14, 14]
 /// ```
-open class ConvTranspose2d: ConvNd, @unchecked Sendable {
+open class ConvTranspose2d: ConvNd {
     public init(inChannels: Int, outChannels: Int, kernelSize: IntPair, stride: IntPair = 1, padding: IntPair = 0,
                 outputPadding: IntPair = 0, groups: Int = 1, bias: Bool = true, dilation: IntPair = 1,
                 paddingMode: String = "zeros", dtype: DType = DType.defaultFloat) {

@@ -7,7 +7,7 @@
 /// drop.eval()
 /// drop(x)          // x itself
 /// ```
-open class Dropout: Module, @unchecked Sendable {
+open class Dropout: Module {
     public let p: Double
     public let inplace: Bool
     public init(p: Double = 0.5, inplace: Bool = false) {
@@ -22,6 +22,6 @@ open class Dropout: Module, @unchecked Sendable {
 
 /// Zeroes whole channels of `[N, C, H, W]` inputs with probability `p` in training mode
 /// (`torch.nn.Dropout2d`).
-open class Dropout2d: Dropout, @unchecked Sendable {
+open class Dropout2d: Dropout {
     open override func forward(_ input: Tensor) -> Tensor { F.dropout2d(input, p: p, training: training, inplace: inplace) }
 }

@@ -7,7 +7,7 @@
 /// updates the running statistics (`running = (1 - momentum)·running + momentum·stat`, the
 /// variance stored unbiased; `momentum: nil` keeps a cumulative average); in evaluation mode
 /// the running statistics normalize.
-open class BatchNormBase: Module, @unchecked Sendable {
+open class BatchNormBase: Module {
     public let numFeatures: Int
     public let eps: Double
     public let momentum: Double?
@@ -92,7 +92,7 @@ open class BatchNormBase: Module, @unchecked Sendable {
 /// let bn = BatchNorm1d(numFeatures: 120)
 /// print(bn)   // BatchNorm1d(120, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)
 /// ```
-open class BatchNorm1d: BatchNormBase, @unchecked Sendable {
+open class BatchNorm1d: BatchNormBase {
     open override func checkInputDim(_ input: Tensor) {
         torchCheck(input.rank == 2 || input.rank == 3, "expected 2D or 3D input (got \(input.rank)D input)")
     }
@@ -105,7 +105,7 @@ open class BatchNorm1d: BatchNormBase, @unchecked Sendable {
 /// let bn = BatchNorm2d(numFeatures: 6)
 /// bn(Tensor.randn([4, 6, 8, 8])).shape   // [4, 6, 8, 8]
 /// ```
-open class BatchNorm2d: BatchNormBase, @unchecked Sendable {
+open class BatchNorm2d: BatchNormBase {
     open override func checkInputDim(_ input: Tensor) {
         torchCheck(input.rank == 4, "expected 4D input (got \(input.rank)D input)")
     }
@@ -118,7 +118,7 @@ open class BatchNorm2d: BatchNormBase, @unchecked Sendable {
 /// let ln = LayerNorm(normalizedShape: [64])
 /// print(ln)   // LayerNorm((64,), eps=1e-05, elementwise_affine=True)
 /// ```
-open class LayerNorm: Module, @unchecked Sendable {
+open class LayerNorm: Module {
     public let normalizedShape: [Int]
     public let eps: Double
     public let elementwiseAffine: Bool
@@ -164,7 +164,7 @@ open class LayerNorm: Module, @unchecked Sendable {
 /// let gn = GroupNorm(numGroups: 2, numChannels: 6)
 /// print(gn)   // GroupNorm(2, 6, eps=1e-05, affine=True)
 /// ```
-open class GroupNorm: Module, @unchecked Sendable {
+open class GroupNorm: Module {
     public let numGroups: Int
     public let numChannels: Int
     public let eps: Double

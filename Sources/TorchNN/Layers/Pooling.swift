@@ -11,7 +11,7 @@
 /// let pool = MaxPool2d(kernelSize: 2, stride: 2)
 /// print(pool)   // MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
 /// ```
-open class MaxPool2d: Module, @unchecked Sendable {
+open class MaxPool2d: Module {
     public let kernelSize: IntPair
     public let stride: IntPair
     public let padding: IntPair
@@ -52,7 +52,7 @@ open class MaxPool2d: Module, @unchecked Sendable {
 /// ```swift
 /// MaxPool1d(kernelSize: 2)(Tensor([[1.0, 3.0, 2.0, 5.0]]))   // tensor([[3., 5.]])
 /// ```
-open class MaxPool1d: Module, @unchecked Sendable {
+open class MaxPool1d: Module {
     public let kernelSize: Int
     public let stride: Int
     public let padding: Int
@@ -93,7 +93,7 @@ open class MaxPool1d: Module, @unchecked Sendable {
 /// ```swift
 /// print(AvgPool2d(kernelSize: 2, stride: 2))   // AvgPool2d(kernel_size=2, stride=2, padding=0)
 /// ```
-open class AvgPool2d: Module, @unchecked Sendable {
+open class AvgPool2d: Module {
     public let kernelSize: IntPair
     public let stride: IntPair
     public let padding: IntPair
@@ -130,7 +130,7 @@ open class AvgPool2d: Module, @unchecked Sendable {
 /// print(gap)                                   // AdaptiveAvgPool2d(output_size=(1, 1))
 /// gap(Tensor.zeros([8, 64, 7, 7])).shape       // [8, 64, 1, 1]
 /// ```
-open class AdaptiveAvgPool2d: Module, @unchecked Sendable {
+open class AdaptiveAvgPool2d: Module {
     public let outputSize: IntPair
 
     public init(outputSize: IntPair) {

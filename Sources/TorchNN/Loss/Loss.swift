@@ -5,7 +5,7 @@
 /// let criterion = CrossEntropyLoss()
 /// let loss = criterion(network(images), labels)
 /// ```
-open class Loss: Module, @unchecked Sendable {
+open class Loss: Module {
     public let reduction: Reduction
 
     public init(reduction: Reduction = .mean) {
@@ -29,17 +29,17 @@ open class Loss: Module, @unchecked Sendable {
 }
 
 /// Squared error, `(input - target)²` reduced (`torch.nn.MSELoss`).
-open class MSELoss: Loss, @unchecked Sendable {
+open class MSELoss: Loss {
     open override func forward(_ input: Tensor, _ target: Tensor) -> Tensor { F.mseLoss(input, target, reduction: reduction) }
 }
 
 /// Absolute error, `|input - target|` reduced (`torch.nn.L1Loss`).
-open class L1Loss: Loss, @unchecked Sendable {
+open class L1Loss: Loss {
     open override func forward(_ input: Tensor, _ target: Tensor) -> Tensor { F.l1Loss(input, target, reduction: reduction) }
 }
 
 /// Squared error below `beta`, absolute error above (`torch.nn.SmoothL1Loss`).
-open class SmoothL1Loss: Loss, @unchecked Sendable {
+open class SmoothL1Loss: Loss {
     public let beta: Double
     public init(reduction: Reduction = .mean, beta: Double = 1) {
         self.beta = beta
@@ -51,7 +51,7 @@ open class SmoothL1Loss: Loss, @unchecked Sendable {
 }
 
 /// Squared error below `delta`, `delta`-scaled absolute error above (`torch.nn.HuberLoss`).
-open class HuberLoss: Loss, @unchecked Sendable {
+open class HuberLoss: Loss {
     public let delta: Double
     public init(reduction: Reduction = .mean, delta: Double = 1) {
         self.delta = delta
@@ -64,7 +64,7 @@ open class HuberLoss: Loss, @unchecked Sendable {
 
 /// Kullback-Leibler divergence of log-probabilities `input` from `target` (`torch.nn.KLDivLoss`);
 /// use `reduction: .batchmean` for the mathematical definition.
-open class KLDivLoss: Loss, @unchecked Sendable {
+open class KLDivLoss: Loss {
     public let logTarget: Bool
     public init(reduction: Reduction = .mean, logTarget: Bool = false) {
         self.logTarget = logTarget

@@ -6,7 +6,7 @@
 /// print(criterion)                         // CrossEntropyLoss()
 /// let loss = criterion(preds, labels)      // preds [N, 10], labels [N] int64
 /// ```
-open class CrossEntropyLoss: Loss, @unchecked Sendable {
+open class CrossEntropyLoss: Loss {
     public let ignoreIndex: Int
     public let labelSmoothing: Double
     /// The per-class weight (`[C]`), or nil.
@@ -25,7 +25,7 @@ open class CrossEntropyLoss: Loss, @unchecked Sendable {
 }
 
 /// Negative log-likelihood of log-probabilities at class indices (`torch.nn.NLLLoss`).
-open class NLLLoss: Loss, @unchecked Sendable {
+open class NLLLoss: Loss {
     public let ignoreIndex: Int
     public var weight: Tensor? { registeredBuffers[0].value }
 
@@ -41,7 +41,7 @@ open class NLLLoss: Loss, @unchecked Sendable {
 }
 
 /// Binary cross-entropy of probabilities (`torch.nn.BCELoss`).
-open class BCELoss: Loss, @unchecked Sendable {
+open class BCELoss: Loss {
     public var weight: Tensor? { registeredBuffers[0].value }
 
     public init(weight: Tensor? = nil, reduction: Reduction = .mean) {
@@ -55,7 +55,7 @@ open class BCELoss: Loss, @unchecked Sendable {
 }
 
 /// Binary cross-entropy of logits, the sigmoid fused in stably (`torch.nn.BCEWithLogitsLoss`).
-open class BCEWithLogitsLoss: Loss, @unchecked Sendable {
+open class BCEWithLogitsLoss: Loss {
     public var weight: Tensor? { registeredBuffers[0].value }
     public var posWeight: Tensor? { registeredBuffers[1].value }
 

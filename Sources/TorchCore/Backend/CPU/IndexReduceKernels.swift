@@ -72,7 +72,7 @@ enum Less: ExtremeOrder { @inline(__always) static func better<T: Comparable>(_ 
 
 /// An element the index reductions scan: ordered, with NaN (always false for integers) and
 /// `probe`, which is NaN for NaN and ±inf and 0 otherwise.
-protocol ExtremeElement: Comparable, AdditiveArithmetic, SIMDScalar {
+protocol ExtremeElement: Comparable, AdditiveArithmetic, SIMDScalar, Hashable, Codable {
     var isNaN: Bool { get }
     static func probe(_ x: Self) -> Self
     static var isExact: Bool { get }
