@@ -71,3 +71,45 @@ private final class Network: Module {
         #expect(Double(correct) / 6000 > 0.7, "accuracy \(correct)/6000")
     }
 }
+
+@Suite struct CheckpointTests {
+    let pytorchFile = Bundle.module.url(forResource: "course_network", withExtension: "safetensors", subdirectory: "Fixtures")!.path
+
+    @Test func pytorchCheckpointGivesPyTorchsPredictions() throws {
+        let network = Network()
+        try network.load(from: pytorchFile)
+        let images = try FashionMNISTFiles.training(count: 10).images
+        let predictions = noGrad { network(images) }
+        expectClose(predictions, Fixture("course_checkpoint")["predictions"], rtol: 1e-4, atol: 1e-5)
+    }
+
+    @Test func swiftCheckpointIsByteForBytePyTorchs() throws {
+        // Python reads a Swift-written file exactly when the bytes equal a Python-written one.
+        let network = Network()
+        try network.load(from: pytorchFile)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swifttorch-ckpt-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("network.safetensors").path
+        try network.save(to: path)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(contentsOf: URL(fileURLWithPath: pytorchFile)))
+        let reloaded = Network()
+        try reloaded.load(from: path)
+        for ((k1, a), (k2, b)) in zip(network.stateDict(), reloaded.stateDict()) {
+            #expect(k1 == k2)
+            expectEqual(a, b)
+        }
+    }
+
+    @Test func mismatchedCheckpointThrowsNamingTheKey() throws {
+        final class Wrong: Module {
+            let conv1 = Conv2d(inChannels: 1, outChannels: 6, kernelSize: 3)
+        }
+        #expect {
+            try Wrong().load(from: pytorchFile)
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("conv1.weight") && text.contains("Unexpected key(s)")
+        }
+    }
+}
