@@ -74,7 +74,7 @@ extension Tensor {
     /// ```
     public static func randperm(_ n: Int, dtype: DType = .int64, generator: Generator = .default) -> Tensor {
         checkRandomShape([n], op: "randperm")
-        torchCheck(dtype != .bool, "randperm: \"randperm\" not implemented for '\(scalarTypeName(dtype))'")
+        torchCheck(dtype != .bool, "randperm: \"randperm\" not implemented for '\(dtype.typeName)'")
         let maxExact: Int
         switch dtype {
         case .float16: maxExact = 1 << 11 + 1
@@ -88,7 +88,7 @@ extension Tensor {
         default: maxExact = Int.max
         }
         torchCheck(n <= maxExact, dtype.isFloatingPoint
-            ? "randperm: n cannot be greater than \(maxExact) for \(scalarTypeName(dtype)) type."
+            ? "randperm: n cannot be greater than \(maxExact) for \(dtype.typeName) type."
             : "randperm: value cannot be converted to type \(dtype.name)_t without overflow")
         let perm = Tensor(uninitializedShape: [n], dtype: .int64)
         let p = perm.pointer(Int64.self)
@@ -336,23 +336,7 @@ extension Tensor {
     }
 
     static func checkFloat(_ dtype: DType, kernel: String) {
-        torchCheck(dtype.isFloatingPoint, "\"\(kernel)\" not implemented for '\(scalarTypeName(dtype))'")
-    }
-
-    /// PyTorch's C++ name of a dtype, as its "not implemented for" messages print it.
-    static func scalarTypeName(_ dtype: DType) -> String {
-        switch dtype {
-        case .bool: "Bool"
-        case .uint8: "Byte"
-        case .int8: "Char"
-        case .int16: "Short"
-        case .int32: "Int"
-        case .int64: "Long"
-        case .float16: "Half"
-        case .bfloat16: "BFloat16"
-        case .float32: "Float"
-        case .float64: "Double"
-        }
+        torchCheck(dtype.isFloatingPoint, "\"\(kernel)\" not implemented for '\(dtype.typeName)'")
     }
 
     /// The C type of an integer dtype, as `random_`'s bound checks print it.
