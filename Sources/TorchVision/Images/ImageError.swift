@@ -1,0 +1,39 @@
+/// Why an image could not be read, decoded, encoded or written.
+///
+/// Every case names the file (or "PNG data" for bytes handed to ``decodePNG(_:)``) and
+/// what was wrong, so the message alone says what to fix.
+///
+/// ```swift
+/// do { _ = try readImage("cat.png") } catch let e as ImageError { print(e) }
+/// ```
+public enum ImageError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// The file could not be opened, read or written (`reason` is the system's).
+    case io(file: String, operation: String, reason: String)
+    /// The bytes do not start with the 8-byte PNG signature.
+    case notPNG(file: String)
+    /// The PNG file is damaged: a bad CRC, a truncated chunk, missing or malformed data.
+    case corrupt(file: String, reason: String)
+    /// A valid PNG that uses a feature this decoder does not read (16-bit samples, interlacing).
+    case unsupported(file: String, feature: String)
+    /// The tensor handed to an encoder or writer cannot be stored as an image.
+    case invalidImage(reason: String)
+    /// A folder of images (``ImageFolder``) is missing or does not hold what it must.
+    case folder(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .io(file, operation, reason):
+            return "\(file): cannot \(operation): \(reason)"
+        case let .notPNG(file):
+            return "\(file): not a PNG file (the 8-byte PNG signature is missing); only PNG images can be read"
+        case let .corrupt(file, reason):
+            return "\(file): corrupt PNG file: \(reason); re-create or re-export the image"
+        case let .unsupported(file, feature):
+            return "\(file): unsupported PNG: \(feature); re-save it as an 8-bit, non-interlaced PNG (gray, RGB, RGBA or palette)"
+        case let .invalidImage(reason):
+            return reason
+        case let .folder(path, reason):
+            return "\(path): \(reason)"
+        }
+    }
+}

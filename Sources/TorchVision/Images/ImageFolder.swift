@@ -1,0 +1,163 @@
+import Dispatch
+import Foundation
+import TorchCore
+
+/// Images arranged one folder per class (`torchvision.datasets.ImageFolder`):
+/// `root/cat/1.png`, `root/cat/more/2.png`, `root/dog/x.png` give classes `["cat", "dog"]`.
+///
+/// Classes are the sub-folders of `root`, sorted; files are found recursively and ordered as
+/// torchvision orders them (class by class, folders by path, names sorted). Only files ending
+/// in ``extensions`` (PNG; case ignored) are used. All images are decoded when the dataset is
+/// created, so a bad file throws here, naming it, rather than during training.
+///
+/// A sample is `(image, classIndex)`. Without a transform the image is laid out as a PIL
+/// image would be, ready for `ToTensor()`: uint8 `[H, W, C]`, or `[H, W]` for `mode: .gray`.
+/// The default `mode: .rgb` converts every image to RGB, as torchvision's loader does.
+///
+/// ```swift
+/// let photos = try ImageFolder(root: "my-clothes", transform: Compose([ToTensor()]), mode: .gray)
+/// photos.classes                 // ["Bag", "Sneaker"]
+/// let (x, label) = photos[0]     // x: float32 [1, H, W], label: 0
+/// ```
+public struct ImageFolder: Dataset, Sendable, CustomStringConvertible {
+    /// The file name endings that count as images.
+    public static let extensions = [".png"]
+
+    /// The folder holding one sub-folder per class.
+    public let root: String
+    /// The class names (sub-folder names), sorted.
+    public let classes: [String]
+    /// Each class name's index (`class_to_idx`).
+    public let classToIdx: [String: Int]
+    /// Every image's path and class index, in sample order (`samples`, also `imgs`).
+    public let samples: [(path: String, classIndex: Int)]
+    /// The class index of each sample.
+    public let targets: [Int]
+    /// The channels every image is converted to.
+    public let mode: ImageReadMode
+    /// Applied to each image when a sample is read.
+    public let transform: (any Transform)?
+    /// Applied to each label when a sample is read.
+    public let targetTransform: (@Sendable (Int) -> Int)?
+    private let images: [Tensor]
+
+    /// Finds and decodes the images under `root`.
+    ///
+    /// - Throws: ``ImageError/folder(path:reason:)`` when `root` is missing or has no class
+    ///   folders, or a class has no PNG file; the decoder's ``ImageError`` for a bad file.
+    public init(root: String, transform: (any Transform)? = nil,
+                targetTransform: (@Sendable (Int) -> Int)? = nil, mode: ImageReadMode = .rgb) throws {
+        self.root = root
+        self.transform = transform
+        self.targetTransform = targetTransform
+        self.mode = mode
+        classes = try Self.findClasses(root)
+        classToIdx = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
+        var found: [(path: String, classIndex: Int)] = []
+        var empty: [String] = []
+        for (index, name) in classes.enumerated() {
+            let files = Self.walk((root as NSString).appendingPathComponent(name))
+            if files.isEmpty { empty.append(name) }
+            found += files.map { ($0, index) }
+        }
+        if !empty.isEmpty {
+            throw ImageError.folder(path: root, reason: "found no valid file for the classes \(empty.joined(separator: ", ")); supported extensions are: \(Self.extensions.joined(separator: ", "))")
+        }
+        samples = found
+        targets = found.map(\.classIndex)
+        images = try Self.decodeAll(found.map(\.path), mode: mode)
+    }
+
+    /// The same as ``samples`` (torchvision's `imgs`).
+    public var imgs: [(path: String, classIndex: Int)] { samples }
+
+    public var count: Int { samples.count }
+
+    /// Sample `index`: the image (through `transform`) and its class index (through `targetTransform`).
+    public subscript(index: Int) -> (Tensor, Int) {
+        torchCheck(index >= 0 && index < count,
+                   "ImageFolder: index \(index) is out of range for a dataset of \(count) samples")
+        let image = images[index], label = targets[index]
+        return (transform.map { $0(image) } ?? image, targetTransform.map { $0(label) } ?? label)
+    }
+
+    public var description: String {
+        var s = "Dataset ImageFolder\n    Number of datapoints: \(count)\n    Root location: \(root)"
+        if let transform {
+            let lines = "\(transform)".split(separator: "\n", omittingEmptySubsequences: false)
+            s += "\n    StandardTransform\nTransform: " + lines.joined(separator: "\n           ")
+        }
+        return s
+    }
+
+    /// Python's string order (by code point), which torchvision's `sorted` uses.
+    static func pythonOrder(_ a: String, _ b: String) -> Bool {
+        a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars)
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
+    }
+
+    static func findClasses(_ root: String) throws -> [String] {
+        guard isDirectory(root) else {
+            throw ImageError.folder(path: root, reason: FileManager.default.fileExists(atPath: root)
+                ? "not a directory; ImageFolder needs a folder with one sub-folder per class"
+                : "no such directory; ImageFolder needs a folder with one sub-folder per class")
+        }
+        let entries: [String]
+        do {
+            entries = try FileManager.default.contentsOfDirectory(atPath: root)
+        } catch {
+            throw ImageError.io(file: root, operation: "list", reason: error.localizedDescription)
+        }
+        let classes = entries.filter { isDirectory((root as NSString).appendingPathComponent($0)) }.sorted(by: pythonOrder)
+        if classes.isEmpty {
+            throw ImageError.folder(path: root, reason: "couldn't find any class folder; put each class's images in its own sub-folder")
+        }
+        return classes
+    }
+
+    /// The image files under `dir` in `sorted(os.walk(dir))` order: folders by path, then
+    /// each folder's file names sorted.
+    static func walk(_ dir: String) -> [String] {
+        var folders: [(String, [String])] = []
+        var pending = [dir]
+        while let current = pending.popLast() {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: current)) ?? []
+            var files: [String] = []
+            for name in names {
+                let path = (current as NSString).appendingPathComponent(name)
+                if isDirectory(path) {
+                    pending.append(path)
+                } else if extensions.contains(where: { name.lowercased().hasSuffix($0) }) {
+                    files.append(name)
+                }
+            }
+            folders.append((current, files.sorted(by: pythonOrder)))
+        }
+        folders.sort { pythonOrder($0.0, $1.0) }
+        return folders.flatMap { folder, files in files.map { (folder as NSString).appendingPathComponent($0) } }
+    }
+
+    /// Decodes the files on all cores; the first failure (in sample order) is thrown.
+    static func decodeAll(_ paths: [String], mode: ImageReadMode) throws -> [Tensor] {
+        final class Slots: @unchecked Sendable {
+            var results: [Result<Tensor, any Error>?]
+            init(_ n: Int) { results = Array(repeating: nil, count: n) }
+        }
+        let slots = Slots(paths.count)
+        slots.results.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer
+            DispatchQueue.concurrentPerform(iterations: paths.count) { i in
+                out[i] = Result {
+                    let chw = try readImage(paths[i], mode: mode)
+                    // PIL's layout: [H, W] for one channel, else [H, W, C].
+                    return chw.shape[0] == 1 ? chw[0].contiguous() : chw.permute(1, 2, 0).contiguous()
+                }
+            }
+        }
+        return try slots.results.map { try $0!.get() }
+    }
+}
