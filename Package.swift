@@ -46,6 +46,11 @@ let package = Package(
             dependencies: ["Torch"],
             path: "Benchmarks/TensorBenchmarks"
         ),
+        .executableTarget(
+            name: "DataLoaderBenchmarks",
+            dependencies: ["Torch", "TorchVision"],
+            path: "Benchmarks/DataLoaderBenchmarks"
+        ),
         .testTarget(
             name: "TorchTests",
             dependencies: ["TorchCore", "TorchNN", "TorchOptim", "TorchData", "TorchVision"],

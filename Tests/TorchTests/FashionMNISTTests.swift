@@ -33,6 +33,17 @@ import TorchVision
         #expect(train.train && !test.train)
     }
 
+    @Test func loaderBatchesHaveTheCourseShapes() throws {
+        let train = try FashionMNIST(root: FashionMNIST.defaultRoot, train: true, transform: Compose([ToTensor()]))
+        let loader = DataLoader(train, batchSize: 10)
+        #expect(loader.count == 6000)
+        var batches = loader.batches()
+        let (images, labels) = try #require(try batches.next())
+        #expect(images.shape == [10, 1, 28, 28] && images.dtype == .float32)
+        #expect(labels.shape == [10] && labels.dtype == .int64)
+        #expect(labels.toArray(Int64.self) == [9, 0, 0, 3, 0, 2, 7, 2, 5, 5])
+    }
+
     @Test func samplesAreTransformedWhenRead() throws {
         let plain = try Self.train.get()
         let (raw, label) = plain[0]
