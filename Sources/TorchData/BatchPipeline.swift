@@ -26,7 +26,7 @@ final class BatchPipeline<D: Dataset, Batch> {
         let shared = UncheckedSendable(value: (dataset, batches, collate))
         fetch = { b in
             let (dataset, batches, collate) = shared.value
-            return try collate(batches[b].map { dataset[$0] })
+            return try collate(batches[b].map { try dataset.sample(at: $0) })
         }
         total = batches.count
         workers = numWorkers > 0 && total > 0

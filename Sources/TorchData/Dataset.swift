@@ -1,7 +1,10 @@
 /// A map-style dataset (`torch.utils.data.Dataset`): `count` samples, read by index.
 ///
-/// A dataset loads or computes its samples eagerly and throws from its initializer when it
-/// can't; reading a sample doesn't throw. The ``DataLoader`` may read samples from several
+/// Most datasets load or compute their samples eagerly and throw from their initializer
+/// when they can't. One whose reads can fail (files read lazily, say) implements
+/// `sample(at:)` as a throwing read: the ``DataLoader`` reads through it, and the error
+/// reaches the caller of `try loader.forEach` or `loader.batches()` as a thrown error,
+/// from worker threads too. The ``DataLoader`` may read samples from several
 /// threads at once (`numWorkers > 0`), so `subscript` must be safe to call concurrently:
 /// reading immutable storage (tensors, arrays) is.
 ///
@@ -19,6 +22,9 @@ public protocol Dataset<Sample> {
     var count: Int { get }
     /// The sample at `index`, for `0 <= index < count`.
     subscript(index: Int) -> Sample { get }
+    /// The sample at `index`, throwing when it can't be read; what the ``DataLoader`` calls.
+    /// Defaults to the subscript.
+    func sample(at index: Int) throws -> Sample
 }
 
 /// An iterable-style dataset (`torch.utils.data.IterableDataset`): a stream of samples with
@@ -36,6 +42,8 @@ public protocol Dataset<Sample> {
 public protocol IterableDataset<Element>: Sequence {}
 
 extension Dataset {
+    public func sample(at index: Int) throws -> Sample { self[index] }
+
     /// Whether the dataset has no samples.
     public var isEmpty: Bool { count == 0 }
 
@@ -124,6 +132,11 @@ public struct Subset<Base: Dataset>: Dataset {
         checkIndex(index, "Subset")
         return dataset[indices[index]]
     }
+
+    public func sample(at index: Int) throws -> Sample {
+        checkIndex(index, "Subset")
+        return try dataset.sample(at: indices[index])
+    }
 }
 
 extension Subset: @unchecked Sendable {}
@@ -150,6 +163,17 @@ public struct ConcatDataset<Sample>: Dataset, @unchecked Sendable {
     public var count: Int { cumulativeSizes.last ?? 0 }
 
     public subscript(index: Int) -> Sample {
+        let (d, i) = locate(index)
+        return datasets[d][i]
+    }
+
+    public func sample(at index: Int) throws -> Sample {
+        let (d, i) = locate(index)
+        return try datasets[d].sample(at: i)
+    }
+
+    /// Which dataset holds `index`, and the index within it.
+    private func locate(_ index: Int) -> (Int, Int) {
         checkIndex(index, "ConcatDataset")
         // The first dataset whose running total passes `index` (bisect_right).
         var lo = 0, hi = cumulativeSizes.count
@@ -157,7 +181,6 @@ public struct ConcatDataset<Sample>: Dataset, @unchecked Sendable {
             let mid = (lo + hi) / 2
             if cumulativeSizes[mid] <= index { lo = mid + 1 } else { hi = mid }
         }
-        let start = lo == 0 ? 0 : cumulativeSizes[lo - 1]
-        return datasets[lo][index - start]
+        return (lo, index - (lo == 0 ? 0 : cumulativeSizes[lo - 1]))
     }
 }

@@ -286,6 +286,28 @@ import TorchData
         #expect((try? iterator.next()) == nil)   // the pass is over after an error
     }
 
+    /// A dataset whose reads can fail, as one reading files lazily would.
+    struct Unreadable: Dataset {
+        var count: Int { 40 }
+        subscript(index: Int) -> (Tensor, Int) { (Tensor([Float(index)]), index) }
+        func sample(at index: Int) throws -> (Tensor, Int) {
+            if index == 21 { throw CustomError(batch: index / 4) }
+            return self[index]
+        }
+    }
+
+    @Test(arguments: [0, 1, 2, 4])
+    func datasetReadErrorIsThrown(numWorkers: Int) {
+        let loader = DataLoader(Unreadable(), batchSize: 4, numWorkers: numWorkers)
+        var delivered = 0
+        #expect(throws: CustomError(batch: 5)) {
+            try loader.forEach { _ in delivered += 1 }
+        }
+        #expect(delivered == 5)
+        let subset = DataLoader(Subset(Unreadable(), indices: Array(16..<40)), batchSize: 4, numWorkers: numWorkers)
+        #expect(throws: CustomError(batch: 5)) { try subset.forEach { _ in } }
+    }
+
     @Test func forLoopStopsWithMessageOnError() async {
         let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             let loader = DataLoader(Toy(), batchSize: 4, numWorkers: 2, collate: { (_: [(Tensor, Int)]) -> Int in
