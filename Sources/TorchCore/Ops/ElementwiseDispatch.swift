@@ -41,11 +41,6 @@ extension Tensor {
         backend.unary(op, to(dtype: compute), into: out)
         return out.to(dtype: result)
     }
-
-    /// A 0-dimensional tensor for a Swift scalar, in the dtype an op with `self` uses.
-    func scalarOperand(_ s: Scalar, resultDType: DType) -> Tensor {
-        Tensor(scalarValue: s, dtype: resultDType)
-    }
 }
 
 extension DType {

@@ -81,19 +81,3 @@ func unaryRows<A, R>(_ plan: LoopPlan, _ out: UnsafeMutablePointer<R>, _ a: Unsa
         row(UnaryRow(out: out + off[0], a: a + off[1], steps: s, count: n))
     }
 }
-
-/// Runs `f` over three same-shaped operands (out, a, b). Convenient, but `f` stays an
-/// indirect call per element: hot kernels use `binaryRows` instead.
-@inline(__always)
-func binaryLoop<A, B, R>(_ plan: LoopPlan, _ out: UnsafeMutablePointer<R>, _ a: UnsafeMutablePointer<A>,
-                         _ b: UnsafeMutablePointer<B>, _ f: (A, B) -> R) {
-    binaryRows(plan, out, a, b) { $0.apply(f) }
-}
-
-/// Runs `f` over two same-shaped operands (out, a). Convenient, but `f` stays an indirect
-/// call per element: hot kernels use `unaryRows` instead.
-@inline(__always)
-func unaryLoop<A, R>(_ plan: LoopPlan, _ out: UnsafeMutablePointer<R>, _ a: UnsafeMutablePointer<A>,
-                     grain: Int = 32_768, _ f: (A) -> R) {
-    unaryRows(plan, out, a, grain: grain) { $0.apply(f) }
-}
