@@ -92,7 +92,18 @@ extension Tensor {
         return m
     }
 
-    /// Whether an op on `inputs` must record a graph node (grad mode on and an input requires grad).
+    /// Whether an op on `inputs` must record a graph node (grad mode on and an input requires
+    /// grad). This runs on every op: the one- and two-input forms avoid a variadic array.
+    @inline(__always)
+    static func needsGrad(_ a: Tensor) -> Bool {
+        a.autograd != nil && a.requiresGrad && GradMode.isEnabled
+    }
+
+    @inline(__always)
+    static func needsGrad(_ a: Tensor, _ b: Tensor) -> Bool {
+        ((a.autograd != nil && a.requiresGrad) || (b.autograd != nil && b.requiresGrad)) && GradMode.isEnabled
+    }
+
     @inline(__always)
     static func needsGrad(_ inputs: Tensor...) -> Bool {
         for t in inputs where t.autograd != nil && t.requiresGrad { return GradMode.isEnabled }

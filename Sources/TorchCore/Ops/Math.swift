@@ -11,11 +11,11 @@ extension Tensor {
         dtype == .bool ? clone() : graded(unaryKeepingDType(.abs), "AbsBackward0") { g, x, _ in g * x.sign() }
     }
     /// Square root. Derivative: 1 / (2√x).
-    public func sqrt() -> Tensor { graded(unaryFloating(.sqrt), "SqrtBackward0") { g, _, y in g / (2 * y) } }
+    public func sqrt() -> Tensor { graded(unaryFloating(.sqrt), "SqrtBackward0", recompute: { $0.sqrt() }) { g, _, y in g / (2 * y) } }
     /// 1/√x. Derivative: -1 / (2 x^(3/2)).
-    public func rsqrt() -> Tensor { graded(unaryFloating(.rsqrt), "RsqrtBackward0") { g, _, y in -0.5 * g * y * y * y } }
+    public func rsqrt() -> Tensor { graded(unaryFloating(.rsqrt), "RsqrtBackward0", recompute: { $0.rsqrt() }) { g, _, y in -0.5 * g * y * y * y } }
     /// eˣ. Derivative: eˣ.
-    public func exp() -> Tensor { graded(unaryFloating(.exp), "ExpBackward0") { g, _, y in g * y } }
+    public func exp() -> Tensor { graded(unaryFloating(.exp), "ExpBackward0", recompute: { $0.exp() }) { g, _, y in g * y } }
     /// Natural logarithm. Derivative: 1/x.
     public func log() -> Tensor { graded(unaryFloating(.log), "LogBackward0") { g, x, _ in g / x } }
     /// log(1 + x), accurate for small x. Derivative: 1/(1 + x).
@@ -25,13 +25,13 @@ extension Tensor {
     /// Cosine. Derivative: -sin x.
     public func cos() -> Tensor { graded(unaryFloating(.cos), "CosBackward0") { g, x, _ in -g * x.sin() } }
     /// Hyperbolic tangent. Derivative: 1 - tanh²x.
-    public func tanh() -> Tensor { graded(unaryFloating(.tanh), "TanhBackward0") { g, _, y in g * (1 - y * y) } }
+    public func tanh() -> Tensor { graded(unaryFloating(.tanh), "TanhBackward0", recompute: { $0.tanh() }) { g, _, y in g * (1 - y * y) } }
     /// 1 / (1 + e⁻ˣ). Derivative: σ(x)(1 - σ(x)).
-    public func sigmoid() -> Tensor { graded(unaryFloating(.sigmoid), "SigmoidBackward0") { g, _, y in g * y * (1 - y) } }
+    public func sigmoid() -> Tensor { graded(unaryFloating(.sigmoid), "SigmoidBackward0", recompute: { $0.sigmoid() }) { g, _, y in g * y * (1 - y) } }
     /// max(x, 0). Derivative: 1 where x > 0, else 0.
     public func relu() -> Tensor {
         torchCheck(dtype != .bool, "relu: \"clamp_min_cpu\" not implemented for 'Bool'")
-        return graded(unaryKeepingDType(.relu), "ReluBackward0") { g, _, y in g * y.gt(0).to(dtype: g.dtype) }
+        return graded(unaryKeepingDType(.relu), "ReluBackward0", recompute: { $0.relu() }) { g, _, y in g * y.gt(0).to(dtype: g.dtype) }
     }
     /// -1, 0 or 1 by the sign of x. Derivative: 0.
     public func sign() -> Tensor { dtype == .bool ? clone() : graded(unaryKeepingDType(.sign), "SignBackward0") { g, _, _ in g.zerosLike() } }
@@ -44,23 +44,18 @@ extension Tensor {
 
     /// Records `out = f(self)` with `rule(gradient, input, output)` when autograd needs it.
     /// The output is saved detached: saving it as is would make it own its own graph node.
-    /// When the backward pass is itself recorded (`createGraph`), the output is recomputed
-    /// from the input instead, so second derivatives see its dependence on the input.
-    private func graded(_ out: Tensor, _ name: String, _ rule: @escaping (Tensor, Tensor, Tensor) -> Tensor) -> Tensor {
+    /// Rules that use the output pass `recompute` (the forward op): when the backward pass is
+    /// itself recorded (`createGraph`), the output is recomputed from the input so second
+    /// derivatives see its dependence on the input.
+    private func graded(_ out: Tensor, _ name: String, recompute: ((Tensor) -> Tensor)? = nil,
+                        _ rule: @escaping (Tensor, Tensor, Tensor) -> Tensor) -> Tensor {
         guard Tensor.needsGrad(self) else { return out }
         let y = out.detach()
-        let forward = Tensor.unaryForward[name]
         return out.recordGrad(name, [self]) { [self] g in
-            let output = GradMode.isEnabled ? forward.map { $0(self) } ?? y : y
+            let output = GradMode.isEnabled ? recompute.map { $0(self) } ?? y : y
             return [rule(g, self, output)]
         }
     }
-
-    /// The ops whose backward uses their own output, by grad_fn name, for recomputation.
-    private static let unaryForward: [String: @Sendable (Tensor) -> Tensor] = [
-        "SqrtBackward0": { $0.sqrt() }, "RsqrtBackward0": { $0.rsqrt() }, "ExpBackward0": { $0.exp() },
-        "TanhBackward0": { $0.tanh() }, "SigmoidBackward0": { $0.sigmoid() }, "ReluBackward0": { $0.relu() },
-    ]
 
     /// Limits values to `[min, max]`. Derivative: 1 inside the bounds, 0 outside.
     ///
