@@ -37,7 +37,7 @@ extension Tensor {
 }
 
 /// Reverses the byte order of `count` elements of `itemSize` bytes each, in place.
-func swapBytes(_ p: UnsafeMutableRawPointer, count: Int, itemSize: Int) {
+package func swapBytes(_ p: UnsafeMutableRawPointer, count: Int, itemSize: Int) {
     switch itemSize {
     case 2:
         let q = p.assumingMemoryBound(to: UInt16.self)

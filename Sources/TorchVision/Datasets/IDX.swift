@@ -99,18 +99,7 @@ private func readBytes(_ file: gzFile, into buffer: inout [UInt8], path: String)
 /// IDX stores multi-byte values big-endian.
 private func swapToNative(_ t: Tensor, count: Int) {
     guard t.elementSize > 1, 1.bigEndian != 1 else { return }
-    let raw = t.storage.data
-    switch t.elementSize {
-    case 2:
-        let p = raw.assumingMemoryBound(to: UInt16.self)
-        for i in 0..<count { p[i] = p[i].byteSwapped }
-    case 4:
-        let p = raw.assumingMemoryBound(to: UInt32.self)
-        for i in 0..<count { p[i] = p[i].byteSwapped }
-    default:
-        let p = raw.assumingMemoryBound(to: UInt64.self)
-        for i in 0..<count { p[i] = p[i].byteSwapped }
-    }
+    swapBytes(t.storage.data, count: count, itemSize: t.elementSize)
 }
 
 private func zlibError(_ file: gzFile) -> String {
