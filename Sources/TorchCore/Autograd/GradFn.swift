@@ -12,6 +12,8 @@ public final class GradFn: CustomStringConvertible, @unchecked Sendable {
     /// converted back before they are passed on.
     let inputShapes: [[Int]]
     let inputDTypes: [DType]
+    /// The tensors the rule reads, with the version each had when it was saved.
+    let saved: [SavedVersion]
     /// The backward rule; released after a backward pass unless the graph is retained.
     var rule: ((Tensor) -> [Tensor?])?
     /// Hooks registered on the output tensor, run on its gradient before the rule.
@@ -19,12 +21,12 @@ public final class GradFn: CustomStringConvertible, @unchecked Sendable {
     /// The output tensor when it asked to keep its gradient (`retainGrad()`).
     weak var retainingOutput: Tensor?
 
-    init(name: String, inputs: [Tensor], rule: @escaping (Tensor) -> [Tensor?]) {
+    init(name: String, inputs: [Tensor], saved: [SavedVersion]) {
         self.name = name
         self.edges = inputs.map(Edge.init)
         self.inputShapes = inputs.map(\.shape)
         self.inputDTypes = inputs.map(\.dtype)
-        self.rule = rule
+        self.saved = saved
     }
 
     /// The nodes gradients flow to next, one per input (`next_functions`); `nil` for inputs
@@ -34,6 +36,32 @@ public final class GradFn: CustomStringConvertible, @unchecked Sendable {
     }
 
     public var description: String { "<\(name) object>" }
+
+    /// Stops with PyTorch's message when a saved tensor was written in place after it was saved.
+    func checkSavedVersions() {
+        for s in saved where s.counter.value != s.expected {
+            let which = s.isOutput ? ", which is output 0 of \(name)," : ""
+            fatalError("one of the variables needed for gradient computation has been modified by an inplace operation: [torch.\(s.dtype.typeName)Tensor \(shapeString(s.shape))]\(which) is at version \(s.counter.value); expected version \(s.expected) instead. Hint: \(name) needs its values; make the in-place change after backward(), or use the out-of-place op (or .clone()) instead.")
+        }
+    }
+}
+
+/// A tensor a backward rule reads, as seen when the rule was recorded.
+struct SavedVersion {
+    let counter: VersionCounter
+    let expected: Int
+    let shape: [Int]
+    let dtype: DType
+    /// Whether it is the node's own output (named so in the message).
+    let isOutput: Bool
+
+    init(_ t: Tensor, isOutput: Bool = false) {
+        counter = t.storage.version
+        expected = t.storage.version.value
+        shape = t.shape
+        dtype = t.dtype
+        self.isOutput = isOutput
+    }
 }
 
 /// Where a gradient flows from a node to one of its inputs.

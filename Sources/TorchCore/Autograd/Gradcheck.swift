@@ -71,3 +71,31 @@ public func gradcheck(_ function: ([Tensor]) -> Tensor, inputs: [Tensor], eps: D
     }
     return GradcheckResult(passed: mismatches.isEmpty, mismatches: mismatches)
 }
+
+/// Checks second-order gradients, as `torch.autograd.gradgradcheck` does: the gradients of
+/// `function` (taken with `createGraph`, contracted with `gradOutputs`) are themselves
+/// checked against finite differences, with respect to the inputs and to `gradOutputs`.
+/// Use float64 inputs that require grad.
+///
+/// ```swift
+/// let x = Tensor.randn([3, 4], dtype: .float64).requiresGrad_()
+/// #expect(gradgradcheck({ $0[0].softmax(dim: 1) }, inputs: [x]).passed)
+/// ```
+///
+/// - Parameter gradOutputs: the gradient flowing into the output; random (seeded) when left out.
+public func gradgradcheck(_ function: ([Tensor]) -> Tensor, inputs: [Tensor], gradOutputs: Tensor? = nil,
+                          eps: Double = 1e-6, atol: Double = 1e-5, rtol: Double = 1e-3) -> GradcheckResult {
+    let shape = noGrad { function(inputs).shape }
+    let v = (gradOutputs ?? Tensor.randn(shape, dtype: .float64, generator: Generator(seed: 0))).detach().contiguous()
+    if !v.requiresGrad { v.requiresGrad_() }
+    let differentiable = inputs.indices.filter { inputs[$0].requiresGrad }
+    // gradcheck evaluates finite differences under noGrad; the gradients still need the graph.
+    let firstOrder: ([Tensor]) -> Tensor = { all in enableGrad {
+        let xs = Array(all.dropLast())
+        let y = function(xs)
+        let wrt = differentiable.map { xs[$0] }
+        let grads = grad(outputs: [y], inputs: wrt, gradOutputs: [all.last!], createGraph: true, allowUnused: true)
+        return Tensor.cat(zip(grads, wrt).map { g, x in (g ?? Tensor.zeros(x.shape, dtype: x.dtype)).reshape([-1]) })
+    } }
+    return gradcheck(firstOrder, inputs: inputs + [v], eps: eps, atol: atol, rtol: rtol)
+}

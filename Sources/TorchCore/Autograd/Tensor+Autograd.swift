@@ -69,17 +69,21 @@ extension Tensor {
     ///   - retainGraph: keep the graph so `backward` can run through it again.
     ///   - createGraph: record the backward pass itself, for higher-order gradients.
     public func backward(_ gradient: Tensor? = nil, retainGraph: Bool = false, createGraph: Bool = false) {
-        torchCheck(requiresGrad, "element 0 of tensors does not require grad and does not have a grad_fn")
-        let g: Tensor
+        let g = rootGradient(gradient, index: 0)
+        _ = AutogradEngine.run([(self, g)], retainGraph: retainGraph || createGraph, createGraph: createGraph, sink: .accumulate)
+    }
+
+    /// The gradient a backward pass starts from at this output: `gradient`, checked, or 1 for
+    /// a one-element output.
+    func rootGradient(_ gradient: Tensor?, index: Int) -> Tensor {
+        torchCheck(requiresGrad, "element \(index) of tensors does not require grad and does not have a grad_fn")
         if let gradient {
             torchCheck(gradient.shape == shape,
-                       "backward: Mismatch in shape: grad_output[0] has a shape of \(shapeString(gradient.shape)) and output[0] has a shape of \(shapeString(shape)).")
-            g = gradient
-        } else {
-            torchCheck(numel == 1, "grad can be implicitly created only for scalar outputs")
-            g = Tensor.ones(shape, dtype: dtype)
+                       "backward: Mismatch in shape: grad_output[\(index)] has a shape of \(shapeString(gradient.shape)) and output[\(index)] has a shape of \(shapeString(shape)).")
+            return gradient
         }
-        AutogradEngine.run(from: self, gradient: g, retainGraph: retainGraph || createGraph, createGraph: createGraph)
+        torchCheck(numel == 1, "grad can be implicitly created only for scalar outputs")
+        return Tensor.ones(shape, dtype: dtype)
     }
 
     // MARK: - Recording (for ops)
@@ -113,11 +117,45 @@ extension Tensor {
     /// Marks this op result as produced by `name` from `inputs`, with `rule` mapping the
     /// gradient of the result to gradients of the inputs (nil where none flows). Rules may
     /// return gradients of the broadcast shape and promoted dtype: the engine reduces them.
+    ///
+    /// `saving` lists every tensor whose values `rule` reads (inputs, indices, masks): each
+    /// one's version is remembered, and backward stops if it was changed in place since.
     @discardableResult
-    func recordGrad(_ name: String, _ inputs: [Tensor], rule: @escaping (Tensor) -> [Tensor?]) -> Tensor {
-        meta.gradFn = GradFn(name: name, inputs: inputs, rule: rule)
+    func recordGrad(_ name: String, _ inputs: [Tensor], saving: [Tensor?], rule: @escaping (Tensor) -> [Tensor?]) -> Tensor {
+        let node = GradFn(name: name, inputs: inputs, saved: saving.compactMap { $0.map { SavedVersion($0) } })
+        node.rule = rule
+        meta.gradFn = node
         return self
     }
+
+    /// `recordGrad` for a rule that also reads the op's own result: `rule(gradient, result)`.
+    /// While the backward pass is itself recorded (`createGraph`), the result is handed to the
+    /// rule attached to this node, so higher-order gradients see how it depends on the inputs
+    /// (PyTorch's saved outputs do the same). The result is saved as an alias: keeping the
+    /// tensor itself would make it own the node that owns it.
+    @discardableResult
+    func recordGradUsingResult(_ name: String, _ inputs: [Tensor], saving: [Tensor?],
+                               rule: @escaping (Tensor, Tensor) -> [Tensor?]) -> Tensor {
+        let result = Tensor(savedAlias: self)
+        let saved = saving.compactMap { $0.map { SavedVersion($0) } } + [SavedVersion(self, isOutput: true)]
+        let node = GradFn(name: name, inputs: inputs, saved: saved)
+        node.rule = { [unowned node] g in
+            guard GradMode.isEnabled else { return rule(g, result) }
+            let attached = Tensor(savedAlias: result)
+            attached.meta.gradFn = node
+            return rule(g, attached)
+        }
+        meta.gradFn = node
+        return self
+    }
+
+    /// The number of in-place writes made to this tensor's memory (PyTorch's `_version`),
+    /// shared by every view of it.
+    public var version: Int { storage.version.value }
+
+    /// Counts an in-place write into this tensor's memory. Every in-place op calls it; code
+    /// outside TorchCore that writes through the backend (optimizer steps) calls it too.
+    package func markWritten() { storage.version.value &+= 1 }
 }
 
 /// Unregisters a hook when `remove()` is called (PyTorch's `RemovableHandle`).

@@ -15,7 +15,7 @@ extension Tensor {
 
     /// x for x > 0, α(eˣ - 1) otherwise. Derivative: 1 or α·eˣ (= y + α).
     package func elu(alpha: Double = 1) -> Tensor {
-        activated(.elu(alpha: alpha), "elu", "EluBackward0") { g, x, y in
+        activated(.elu(alpha: alpha), "elu", "EluBackward0", readsResult: true) { g, x, y in
             Tensor.where(x.gt(0), g, g * (y + alpha))
         }
     }
@@ -60,7 +60,7 @@ extension Tensor {
         checkActivationInput("hardtanh")
         let out = noGrad { clamp(min: minVal, max: maxVal).to(dtype: dtype) }
         guard Tensor.needsGrad(self) else { return out }
-        return out.recordGrad("HardtanhBackward0", [self]) { [self] g in
+        return out.recordGrad("HardtanhBackward0", [self], saving: [self]) { [self] g in
             [g * self.gt(minVal).logicalAnd(self.lt(maxVal)).to(dtype: g.dtype)]
         }
     }
@@ -74,7 +74,7 @@ extension Tensor {
         let input = dtype.isFloatingPoint ? self : to(dtype: DType.defaultFloat)
         let out = input.fused(.erf)
         guard Tensor.needsGrad(self) else { return out }
-        return out.recordGrad("ErfBackward0", [self]) { [self] g in
+        return out.recordGrad("ErfBackward0", [self], saving: [self]) { [self] g in
             [g * (2 / Double.pi.squareRoot()) * (-(self * self)).exp()]
         }
     }
@@ -91,13 +91,17 @@ extension Tensor {
         torchCheck(dtype.isFloatingPoint, "\(name): expected a floating-point input, but got a tensor of dtype \(dtype.typeName)")
     }
 
-    /// Runs `op` and records `rule(gradient, input, output)` as `gradName` when autograd needs it.
-    private func activated(_ op: ActivationOp, _ name: String, _ gradName: String,
+    /// Runs `op` and records `rule(gradient, input, output)` as `gradName` when autograd needs
+    /// it; the output is kept only with `readsResult` (the rule gets the input in its place
+    /// otherwise).
+    private func activated(_ op: ActivationOp, _ name: String, _ gradName: String, readsResult: Bool = false,
                            _ rule: @escaping (Tensor, Tensor, Tensor) -> Tensor) -> Tensor {
         checkActivationInput(name)
         let out = fused(op)
         guard Tensor.needsGrad(self) else { return out }
-        let y = out.detach()
-        return out.recordGrad(gradName, [self]) { [self] g in [rule(g, self, y)] }
+        if readsResult {
+            return out.recordGradUsingResult(gradName, [self], saving: [self]) { [self] g, y in [rule(g, self, y)] }
+        }
+        return out.recordGrad(gradName, [self], saving: [self]) { [self] g in [rule(g, self, self)] }
     }
 }

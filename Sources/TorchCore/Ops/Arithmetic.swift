@@ -19,23 +19,21 @@ extension Tensor {
     }
 
     private func arithInPlace(_ op: BinaryOp, _ other: Tensor, name: String) {
-        checkInPlaceGrad(op, other, name: name)
-        elementwiseInPlace(op, other, resultDType: arithResult(op, resultType(self, other), name: name), name: name)
+        let resultDType = arithResult(op, resultType(self, other), name: name)
+        checkElementwiseInPlace(other, resultDType: resultDType, name: name)
+        writeInPlace(name, [other], keepsSource: op != .add && op != .sub,
+                     outOfPlace: { $0.arith(op, other, name: name).to(dtype: dtype) },
+                     write: { elementwiseInPlace(op, other, resultDType: resultDType, name: name) })
     }
 
     private func arithInPlace(_ op: BinaryOp, scalar: Scalar, name: String) {
         let r = resultType([.tensor(self), .scalar(scalar.kind)])
+        let resultDType = arithResult(op, r, name: name)
         let s = Tensor(scalarValue: scalar, dtype: r)
-        checkInPlaceGrad(op, s, name: name)
-        elementwiseInPlace(op, s, resultDType: arithResult(op, r, name: name), name: name)
-    }
-
-    /// In-place ops would overwrite values a recorded graph may still need, so, outside
-    /// `noGrad`, they are refused on tensors that take part in autograd.
-    private func checkInPlaceGrad(_ op: BinaryOp, _ other: Tensor, name: String) {
-        guard Tensor.needsGrad(self, other) else { return }
-        torchCheck(!isLeaf || !requiresGrad, "\(name): a leaf Variable that requires grad is being used in an in-place operation.")
-        fatalError("\(name): in-place operations on tensors that are part of a graph are not supported by swift-torch's autograd; use the out-of-place form (a = a + b)")
+        checkElementwiseInPlace(s, resultDType: resultDType, name: name)
+        writeInPlace(name, keepsSource: op != .add && op != .sub,
+                     outOfPlace: { $0.arith(op, scalar: scalar, name: name).to(dtype: dtype) },
+                     write: { elementwiseInPlace(op, s, resultDType: resultDType, name: name) })
     }
 
     /// Records the backward of `out = op(a, b)`.
@@ -43,14 +41,13 @@ extension Tensor {
                             scalarExponent: Bool = false, reversedSub: Bool = false) {
         let needA = a.requiresGrad, needB = b.requiresGrad
         switch op {
-        case .add: out.recordGrad("AddBackward0", [a, b]) { g in [g, g] }
-        case .sub: out.recordGrad(reversedSub ? "RsubBackward1" : "SubBackward0", [a, b]) { g in [g, needB ? -g : nil] }
-        case .mul: out.recordGrad("MulBackward0", [a, b]) { g in [needA ? g * b : nil, needB ? g * a : nil] }
-        case .div: out.recordGrad("DivBackward0", [a, b]) { g in [needA ? g / b : nil, needB ? -g * a / (b * b) : nil] }
+        case .add: out.recordGrad("AddBackward0", [a, b], saving: []) { g in [g, g] }
+        case .sub: out.recordGrad(reversedSub ? "RsubBackward1" : "SubBackward0", [a, b], saving: []) { g in [g, needB ? -g : nil] }
+        case .mul: out.recordGrad("MulBackward0", [a, b], saving: [needB ? a : nil, needA ? b : nil]) { g in [needA ? g * b : nil, needB ? g * a : nil] }
+        case .div: out.recordGrad("DivBackward0", [a, b], saving: [needB ? a : nil, b]) { g in [needA ? g / b : nil, needB ? -g * a / (b * b) : nil] }
         case .pow:
-            let result = out.detach()
             let name = scalarExponent ? "PowBackward0" : (needA ? "PowBackward1" : "PowBackward2")
-            out.recordGrad(name, [a, b]) { g in
+            out.recordGradUsingResult(name, [a, b], saving: [a, b]) { g, result in
                 // d/db a^b = a^b · log a, taken as 0 where a == 0 and b >= 0 (as PyTorch does).
                 let gb = needB ? Tensor.where(a.eq(0).logicalAnd(b.ge(0)), Tensor.zeros([], dtype: g.dtype), g * result * a.log()) : nil
                 return [needA ? g * b * a.pow(b - 1) : nil, gb]
@@ -58,13 +55,13 @@ extension Tensor {
         case .maximum, .minimum:
             let (name, wins) = op == .maximum ? ("MaximumBackward0", a.gt(b)) : ("MinimumBackward0", a.lt(b))
             let ties = a.eq(b)
-            out.recordGrad(name, [a, b]) { g in
+            out.recordGrad(name, [a, b], saving: [a, b]) { g in
                 let half = ties.to(dtype: g.dtype) * 0.5
                 let shareA = wins.to(dtype: g.dtype) + half
                 return [g * shareA, g * (1 - shareA)]
             }
         case .remainder:
-            out.recordGrad("RemainderBackward0", [a, b]) { g in [g, needB ? -g * a.floorDivide(b) : nil] }
+            out.recordGrad("RemainderBackward0", [a, b], saving: needB ? [a, b] : []) { g in [g, needB ? -g * a.floorDivide(b) : nil] }
         case .floorDivide, .logicalAnd, .logicalOr, .logicalXor:
             // Integer-valued or boolean results: no gradient flows (PyTorch's floor_divide is not differentiable).
             break

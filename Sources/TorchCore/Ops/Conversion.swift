@@ -31,33 +31,33 @@ extension Tensor {
     }
 
     /// Copies `src` (broadcast to this shape, converted to this dtype) into this tensor's memory,
-    /// as PyTorch's `copy_`.
+    /// as PyTorch's `copy_`. Derivative: 1 for `src` (summed over broadcast dims), 0 for what
+    /// this tensor held.
     ///
-    /// Outside `noGrad`, it stops when this tensor takes part in autograd or `src` requires
-    /// grad: in-place writes are not recorded.
+    /// Like every in-place op, it counts as a write on the version counter; with grad mode on
+    /// and `src` requiring grad, this tensor becomes a result of `CopyBackwards`.
     @discardableResult
     public func copy_(_ src: Tensor) -> Tensor {
-        checkInPlaceAutograd("copy_", src, alternative: "use the source tensor (or src.clone()) instead")
         let s = noGrad { src.expand(shape) }
-        backend.copy(s, into: self)
+        writeInPlace("copy_", [src], keepsSource: false, outOfPlace: { old in
+            let out = noGrad { s.to(dtype: dtype).contiguous().clone() }
+            guard Tensor.needsGrad(old, src) else { return out }
+            return out.recordGrad("CopyBackwards", [old, src], saving: []) { g in [g.zerosLike(), g] }
+        }, write: { backend.copy(s, into: self) })
         return self
     }
 
-    /// Sets every element to `value` (`fill_`). Outside `noGrad`, it stops when this tensor
-    /// takes part in autograd.
+    /// Sets every element to `value` (`fill_`). Derivative: 0.
     @discardableResult
     public func fill_<S: TensorElement>(_ value: S) -> Tensor {
-        checkInPlaceAutograd("fill_", alternative: "use Tensor.full(shape, value) or t.zerosLike() + value")
-        backend.fill(self, with: value.scalarValue)
+        overwriteInPlace("fill_", gradName: "FillBackward2") { backend.fill(self, with: value.scalarValue) }
         return self
     }
 
-    /// Sets every element to zero (`zero_`). Outside `noGrad`, it stops when this tensor
-    /// takes part in autograd.
+    /// Sets every element to zero (`zero_`). Derivative: 0.
     @discardableResult
     public func zero_() -> Tensor {
-        checkInPlaceAutograd("zero_", alternative: "use t.zerosLike()")
-        backend.fill(self, with: .int(0))
+        overwriteInPlace("zero_", gradName: "ZeroBackward0") { backend.fill(self, with: .int(0)) }
         return self
     }
 

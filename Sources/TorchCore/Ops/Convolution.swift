@@ -178,7 +178,7 @@ struct ConvSpec {
         guard Tensor.needsGrad(input, weight) || (bias.map { Tensor.needsGrad($0) } ?? false) else { return out }
         let needX = input.requiresGrad, needW = weight.requiresGrad, needB = bias?.requiresGrad ?? false
         let inputs = bias.map { [input, weight, $0] } ?? [input, weight]
-        out.recordGrad("ConvolutionBackward0", inputs) { [self] g in
+        out.recordGrad("ConvolutionBackward0", inputs, saving: [needW ? input : nil, needX ? weight : nil]) { [self] g in
             let g4 = g.reshape(fourD(g.shape)), x4 = input.reshape(fourD(input.shape)), w4 = weight.reshape(fourD(weight.shape))
             let (gx, gw) = transposed ? transposedBackward(g4, x4, w4, needX: needX, needW: needW)
                                       : backward(g4, x4, w4, cols: cols, needX: needX, needW: needW)

@@ -28,12 +28,10 @@ extension Tensor {
         }
         guard result.isFloatingPoint && Tensor.needsGrad(self) else { return y }
         if op == .sum {
-            return y.recordGrad("CumsumBackward0", [self]) { g in [Tensor.reversedCumsum(g, dim: d)] }
+            return y.recordGrad("CumsumBackward0", [self], saving: []) { g in [Tensor.reversedCumsum(g, dim: d)] }
         }
-        let saved = y.detach()
-        return y.recordGrad("CumprodBackward0", [self]) { [self] g in
-            // Under createGraph the product is recomputed so that its dependence on x is recorded.
-            [Tensor.cumprodGradient(g, self, GradMode.isEnabled ? self.cumprod(dim: d, dtype: result) : saved, dim: d)]
+        return y.recordGradUsingResult("CumprodBackward0", [self], saving: [self]) { [self] g, saved in
+            [Tensor.cumprodGradient(g, self, saved, dim: d)]
         }
     }
 

@@ -10,13 +10,19 @@ extension Tensor {
         return out.to(dtype: resultDType)
     }
 
-    /// `op(self, other)` written into `self` (PyTorch's in-place `add_` and friends).
-    func elementwiseInPlace(_ op: BinaryOp, _ other: Tensor, resultDType: DType, name: String) {
+    /// Stops when `op(self, other)` can't be written into `self`: a result dtype that can't be
+    /// cast to this one, or a broadcast shape other than this one.
+    func checkElementwiseInPlace(_ other: Tensor, resultDType: DType, name: String) {
         torchCheck(DType.canCast(from: resultDType, to: dtype),
                      "\(name): result type \(resultDType.typeName) can't be cast to the desired output type \(dtype.typeName)")
         let shape = broadcastShapes(self.shape, other.shape, op: name)
         torchCheck(shape == self.shape,
                      "\(name): output with shape \(shapeString(self.shape)) doesn't match the broadcast shape \(shapeString(shape))")
+    }
+
+    /// `op(self, other)` written into `self` (PyTorch's in-place `add_` and friends), once
+    /// `checkElementwiseInPlace` passed.
+    func elementwiseInPlace(_ op: BinaryOp, _ other: Tensor, resultDType: DType, name: String) {
         if dtype == resultDType && dtype.computeType == dtype {
             backend.binary(op, self, other.to(dtype: dtype).expand(shape), into: self)
         } else {

@@ -23,7 +23,7 @@ extension Tensor {
         let out = Tensor(uninitializedShape: outShape, dtype: dtype)
         noGrad { backend.index(movedim(d, 0), indices: [idx], into: out.movedim(d, 0)) }
         if Tensor.needsGrad(self) {
-            out.recordGrad("IndexSelectBackward0", [self]) { [shape] g in [Tensor.indexAdded(g, into: shape, dim: d, index: idx)] }
+            out.recordGrad("IndexSelectBackward0", [self], saving: [idx]) { [shape] g in [Tensor.indexAdded(g, into: shape, dim: d, index: idx)] }
         }
         return out
     }
@@ -52,7 +52,7 @@ extension Tensor {
         let out = Tensor(uninitializedShape: index.shape, dtype: dtype)
         if out.numel > 0 { backend.gather(self, dim: d, index: index, into: out) }
         if Tensor.needsGrad(self) {
-            out.recordGrad("GatherBackward0", [self]) { [shape] g in
+            out.recordGrad("GatherBackward0", [self], saving: [index]) { [shape] g in
                 [Tensor.zeros(shape, dtype: g.dtype).scatterAdd(dim: d, index: index, src: g)]
             }
         }
@@ -69,7 +69,7 @@ extension Tensor {
         let out = noGrad { clone().scatter_(dim: dim, index: index, src: src) }
         if Tensor.needsGrad(self, src) {
             let d = normalizeDim(dim, rank, op: "scatter")
-            out.recordGrad("ScatterBackward0", [self, src]) { [srcShape = src.shape] g in
+            out.recordGrad("ScatterBackward0", [self, src], saving: [index]) { [srcShape = src.shape] g in
                 [g.scatter(dim: d, index: index, value: 0), Tensor.gatheredGradient(g, dim: d, index: index, srcShape: srcShape)]
             }
         }
@@ -85,7 +85,7 @@ extension Tensor {
         let out = noGrad { clone().scatter_(dim: dim, index: index, value: value) }
         if Tensor.needsGrad(self) {
             let d = normalizeDim(dim, rank, op: "scatter")
-            out.recordGrad("ScatterBackward1", [self]) { g in [g.scatter(dim: d, index: index, value: 0)] }
+            out.recordGrad("ScatterBackward1", [self], saving: [index]) { g in [g.scatter(dim: d, index: index, value: 0)] }
         }
         return out
     }
@@ -98,7 +98,7 @@ extension Tensor {
         let out = noGrad { clone().scatterAdd_(dim: dim, index: index, src: src) }
         if Tensor.needsGrad(self, src) {
             let d = normalizeDim(dim, rank, op: "scatter_add")
-            out.recordGrad("ScatterAddBackward0", [self, src]) { [srcShape = src.shape] g in
+            out.recordGrad("ScatterAddBackward0", [self, src], saving: [index]) { [srcShape = src.shape] g in
                 [g, Tensor.gatheredGradient(g, dim: d, index: index, srcShape: srcShape)]
             }
         }
@@ -108,23 +108,26 @@ extension Tensor {
     /// `scatter` in place (`scatter_`); returns this tensor.
     @discardableResult
     public func scatter_(dim: Int, index: Tensor, src: Tensor) -> Tensor {
-        checkInPlaceAutograd("scatter_", src, alternative: "use the out-of-place scatter(dim:index:src:)")
-        return scattered(dim: dim, index: index, src: src, accumulate: false, op: "scatter")
+        writeInPlace("scatter_", [src], keepsSource: false, outOfPlace: { $0.scatter(dim: dim, index: index, src: src) },
+                     write: { _ = scattered(dim: dim, index: index, src: src, accumulate: false, op: "scatter") })
+        return self
     }
 
     /// `scatter(dim:index:value:)` in place (`scatter_`); returns this tensor.
     @discardableResult
     public func scatter_<S: TensorElement>(dim: Int, index: Tensor, value: S) -> Tensor {
-        checkInPlaceAutograd("scatter_", alternative: "use the out-of-place scatter(dim:index:value:)")
         let src = Tensor(scalarValue: value.scalarValue, dtype: dtype).expand(index.shape)
-        return scattered(dim: dim, index: index, src: src, accumulate: false, op: "scatter")
+        writeInPlace("scatter_", keepsSource: false, outOfPlace: { $0.scatter(dim: dim, index: index, value: value) },
+                     write: { _ = scattered(dim: dim, index: index, src: src, accumulate: false, op: "scatter") })
+        return self
     }
 
     /// `scatterAdd` in place (`scatter_add_`); returns this tensor.
     @discardableResult
     public func scatterAdd_(dim: Int, index: Tensor, src: Tensor) -> Tensor {
-        checkInPlaceAutograd("scatter_add_", src, alternative: "use the out-of-place scatterAdd(dim:index:src:)")
-        return scattered(dim: dim, index: index, src: src, accumulate: true, op: "scatter_add")
+        writeInPlace("scatter_add_", [src], keepsSource: false, outOfPlace: { $0.scatterAdd(dim: dim, index: index, src: src) },
+                     write: { _ = scattered(dim: dim, index: index, src: src, accumulate: true, op: "scatter_add") })
+        return self
     }
 
     private func scattered(dim: Int, index: Tensor, src: Tensor, accumulate: Bool, op: String) -> Tensor {
@@ -179,17 +182,23 @@ extension Tensor {
     @discardableResult
     public func maskedFill_(_ mask: Tensor, value: Tensor) -> Tensor {
         checkMaskedFillValue(value)
-        checkInPlaceAutograd("masked_fill_", value, alternative: "use the out-of-place maskedFill(_:value:)")
-        return maskedFill_(mask, scalar: value.item())
+        writeInPlace("masked_fill_", [value], keepsSource: false, outOfPlace: { $0.maskedFill(mask, value: value) },
+                     write: { fillMasked(mask, value.item()) })
+        return self
     }
 
     @discardableResult
     func maskedFill_(_ mask: Tensor, scalar: Scalar) -> Tensor {
-        checkInPlaceAutograd("masked_fill_", alternative: "use the out-of-place maskedFill(_:value:)")
+        writeInPlace("masked_fill_", keepsSource: false,
+                     outOfPlace: { $0.maskedFilled(mask, Tensor(scalarValue: scalar, dtype: dtype), valueInput: nil) },
+                     write: { fillMasked(mask, scalar) })
+        return self
+    }
+
+    private func fillMasked(_ mask: Tensor, _ scalar: Scalar) {
         checkMask(mask)
         let v = Tensor(scalarValue: scalar, dtype: dtype)
         backend.select(mask.to(dtype: .bool).expand(shape), v.expand(shape), self, into: self)
-        return self
     }
 
     /// `where(mask, value, self)`, recorded as PyTorch's masked_fill; `valueInput` is the
@@ -198,12 +207,12 @@ extension Tensor {
         checkMask(mask)
         let out = noGrad { Tensor.where(mask, value, self) }
         if let v = valueInput, Tensor.needsGrad(self, v) {
-            out.recordGrad("MaskedFillBackward1", [self, v]) { g in
+            out.recordGrad("MaskedFillBackward1", [self, v], saving: [mask]) { g in
                 let zero = Tensor.zeros([], dtype: g.dtype)
                 return [Tensor.where(mask, zero, g), Tensor.where(mask, g, zero).sum()]
             }
         } else if Tensor.needsGrad(self) {
-            out.recordGrad("MaskedFillBackward0", [self]) { g in [Tensor.where(mask, Tensor.zeros([], dtype: g.dtype), g)] }
+            out.recordGrad("MaskedFillBackward0", [self], saving: [mask]) { g in [Tensor.where(mask, Tensor.zeros([], dtype: g.dtype), g)] }
         }
         return out
     }
@@ -228,7 +237,7 @@ extension Tensor {
         if b.isEmpty { return reshape([1]).maskedSelect(mask.reshape([1])) }
         let out = noGrad { expand(b).indexed([TensorIndex(.tensor(mask.expand(b)))]) }
         if Tensor.needsGrad(self) {
-            out.recordGrad("MaskedSelectBackward0", [self]) { g in
+            out.recordGrad("MaskedSelectBackward0", [self], saving: [mask]) { g in
                 let positions = noGrad { mask.expand(b).reshape([-1]).nonzero().reshape([-1]) }
                 return [Tensor.indexAccumulated(g, into: [b.reduce(1, *)], indices: [positions]).reshape(b)]
             }

@@ -39,7 +39,7 @@ extension Tensor {
         }
         if GradMode.isEnabled && tensors.contains(where: { $0.requiresGrad }) {
             let sizes = tensors.map { skipped($0) ? nil : $0.shape[d] }
-            out.recordGrad("CatBackward0", tensors) { g in
+            out.recordGrad("CatBackward0", tensors, saving: []) { g in
                 var start = 0
                 return sizes.map { n in
                     guard let n else { return nil }
@@ -69,7 +69,7 @@ extension Tensor {
         let d = normalizeDim(dim, shape.count + 1, op: "stack")
         let out = noGrad { cat(tensors.map { $0.unsqueeze(dim: d) }, dim: d) }
         if GradMode.isEnabled && tensors.contains(where: { $0.requiresGrad }) {
-            out.recordGrad("StackBackward0", tensors) { g in (0..<tensors.count).map { g.select(dim: d, index: $0) } }
+            out.recordGrad("StackBackward0", tensors, saving: []) { g in (0..<tensors.count).map { g.select(dim: d, index: $0) } }
         }
         return out
     }

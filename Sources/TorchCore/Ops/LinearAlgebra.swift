@@ -36,7 +36,7 @@ extension Tensor {
         let out = noGrad { Tensor.batchedProduct(unsqueeze(dim: 0), other.unsqueeze(dim: 0), op: "mm").squeeze(dim: 0) }
         if Tensor.needsGrad(self, other) {
             let needA = requiresGrad, needB = other.requiresGrad
-            out.recordGrad("MmBackward0", [self, other]) { [self] g in
+            out.recordGrad("MmBackward0", [self, other], saving: [needB ? self : nil, needA ? other : nil]) { [self] g in
                 [needA ? g.mm(other.t()) : nil, needB ? self.t().mm(g) : nil]
             }
         }
@@ -60,7 +60,7 @@ extension Tensor {
         torchCheck(dtype == other.dtype, "dot: expected both vectors to have same dtype, but found \(dtype.typeName) and \(other.dtype.typeName)")
         let out = noGrad { Tensor.batchedProduct(reshape([1, 1, -1]), other.reshape([1, -1, 1]), op: "dot").reshape([]) }
         if Tensor.needsGrad(self, other) {
-            out.recordGrad("DotBackward0", [self, other]) { [self] g in [g * other, g * self] }
+            out.recordGrad("DotBackward0", [self, other], saving: [self, other]) { [self] g in [g * other, g * self] }
         }
         return out
     }
@@ -81,7 +81,7 @@ extension Tensor {
         let result = noGrad { out.to(dtype: a.dtype) }
         if Tensor.needsGrad(a, b) {
             let needA = a.requiresGrad, needB = b.requiresGrad
-            result.recordGrad("BmmBackward0", [a, b]) { g in
+            result.recordGrad("BmmBackward0", [a, b], saving: [needB ? a : nil, needA ? b : nil]) { g in
                 [needA ? g.bmm(b.transpose(1, 2)) : nil, needB ? a.transpose(1, 2).bmm(g) : nil]
             }
         }

@@ -37,7 +37,7 @@ extension Tensor {
         var movedShape = input.shape
         if input.rank > 2 { movedShape.append(movedShape.remove(at: 1)) }
         let inputRank = input.rank
-        return out.recordGrad(input.rank >= 3 ? "NllLoss2DBackward0" : "NllLossBackward0", [input]) { g in
+        return out.recordGrad(input.rank >= 3 ? "NllLoss2DBackward0" : "NllLossBackward0", [input], saving: []) { g in
             let perSampleGrad: Tensor = switch reduction {
             case .none: g.reshape([m])
             case .sum: g.expand([m])

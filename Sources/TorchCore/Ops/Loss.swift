@@ -69,7 +69,8 @@ extension Tensor {
         let inRange = noGrad { input.ge(0).logicalAnd(input.le(1)).all().item(Bool.self) }
         torchCheck(inRange, "all elements of input should be between 0 and 1")
         let w = weight?.detach()
-        return elementwiseLoss(input, target, reduction, "binary_cross_entropy", "BinaryCrossEntropyBackward0") { x, t in
+        return elementwiseLoss(input, target, reduction, "binary_cross_entropy", "BinaryCrossEntropyBackward0",
+                               alsoReading: [weight]) { x, t in
             let l = -(t * x.log().clamp(min: -100.0) + (1 - t) * (1 - x).log().clamp(min: -100.0))
             return w.map { l * $0 } ?? l
         } derivatives: { x, t in
@@ -92,7 +93,8 @@ extension Tensor {
             let m = (-x).clamp(min: 0.0)
             return ((-m).exp() + (-x - m).exp()).log() + m
         }
-        return elementwiseLoss(input, target, reduction, "binary_cross_entropy_with_logits", "BinaryCrossEntropyWithLogitsBackward0") { x, t in
+        return elementwiseLoss(input, target, reduction, "binary_cross_entropy_with_logits", "BinaryCrossEntropyWithLogitsBackward0",
+                               alsoReading: [weight, posWeight]) { x, t in
             let logWeight = pw.map { ($0 - 1) * t + 1 }
             let sp = softplusNeg(x)
             let l = (1 - t) * x + (logWeight.map { $0 * sp } ?? sp)
@@ -143,6 +145,7 @@ extension Tensor {
     /// A loss computed element-wise on broadcast `input` and `target` and then reduced, recorded
     /// as one node; `derivatives` gives d loss/d input and d loss/d target per element.
     private static func elementwiseLoss(_ input: Tensor, _ target: Tensor, _ reduction: Reduction, _ name: String, _ gradName: String,
+                                        alsoReading: [Tensor?] = [],
                                         loss: (Tensor, Tensor) -> Tensor,
                                         derivatives: @escaping (Tensor, Tensor) -> (Tensor, Tensor)) -> Tensor {
         checkReduction(reduction, name)
@@ -152,7 +155,7 @@ extension Tensor {
         let shape = broadcastShapes(input.shape, target.shape, op: name)
         let count = Double(shape.reduce(1, *))
         let needTarget = target.requiresGrad
-        return out.recordGrad(gradName, [input, target]) { g in
+        return out.recordGrad(gradName, [input, target], saving: [input, target] + alsoReading) { g in
             let ge = reduction == .none ? g : (reduction == .sum ? g : g / count).expand(shape)
             let (dx, dt) = derivatives(input, target)
             return [ge * dx, needTarget ? ge * dt : nil]

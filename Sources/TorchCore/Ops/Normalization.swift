@@ -45,7 +45,7 @@ extension Tensor {
             }
         }
         return normalized(x, mean: mean, invstd: invstd, weight: weight, bias: bias, paramShape: statShape,
-                          dims: training ? dims : nil, paramDims: dims, name: "NativeBatchNormBackward0")
+                          dims: training ? dims : nil, paramDims: dims, eps: eps, name: "NativeBatchNormBackward0")
     }
 
     /// Layer normalization over the trailing dims given by `normalizedShape`; `weight` and
@@ -63,7 +63,7 @@ extension Tensor {
             (x.mean(dims: dims, keepdim: true), (x.var(dims: dims, unbiased: false, keepdim: true) + eps).rsqrt())
         }
         return normalized(x, mean: mean, invstd: invstd, weight: weight, bias: bias, paramShape: normalizedShape,
-                          dims: dims, paramDims: Array(0..<(rank - k)), name: "NativeLayerNormBackward0")
+                          dims: dims, paramDims: Array(0..<(rank - k)), eps: eps, name: "NativeLayerNormBackward0")
     }
 
     /// Group normalization of an `[N, C, ...]` input: the channels are split into `numGroups`
@@ -86,7 +86,7 @@ extension Tensor {
             (grouped.mean(dim: 2, keepdim: true), (grouped.var(dim: 2, unbiased: false, keepdim: true) + eps).rsqrt())
         }
         return normalized(x, mean: mean, invstd: invstd, weight: weight, bias: bias, paramShape: statShape,
-                          dims: [2], paramDims: [0] + Array(2..<rank), view: [n, numGroups, -1], name: "NativeGroupNormBackward0")
+                          dims: [2], paramDims: [0] + Array(2..<rank), view: [n, numGroups, -1], eps: eps, name: "NativeGroupNormBackward0")
     }
 
     /// `(x - mean)·invstd·weight + bias`, recorded as one node named `name`. The statistics
@@ -94,7 +94,7 @@ extension Tensor {
     /// are constants, as batch norm's in eval); `weight` and `bias` broadcast as `paramShape`
     /// and their gradients are summed over `paramDims`.
     private func normalized(_ x: Tensor, mean: Tensor, invstd: Tensor, weight: Tensor?, bias: Tensor?, paramShape: [Int],
-                            dims: [Int]?, paramDims: [Int], view: [Int]? = nil, name: String) -> Tensor {
+                            dims: [Int]?, paramDims: [Int], view: [Int]? = nil, eps: Double, name: String) -> Tensor {
         let w = weight.map { $0.detach().reshape(paramShape).to(dtype: x.dtype) }
         let b = bias.map { $0.detach().reshape(paramShape).to(dtype: x.dtype) }
         let (xhat, out) = noGrad { () -> (Tensor, Tensor) in
@@ -107,8 +107,23 @@ extension Tensor {
         }
         let params = [weight, bias].compactMap { $0 }
         guard Tensor.needsGrad(self, weight ?? self, bias ?? self) else { return out }
-        let inputShape = shape
-        return out.recordGrad(name, [self] + params) { g in
+        let inputShape = shape, outDType = dtype
+        return out.recordGrad(name, [self] + params, saving: [self] + params) { [self] g in
+            if GradMode.isEnabled {
+                // A recorded backward (createGraph): the same normalization in differentiable ops.
+                return recordedPartials(g, [self] + params) { t in
+                    let xc = t[0].to(dtype: x.dtype)
+                    let xv = view.map { xc.reshape($0) } ?? xc
+                    var y = dims.map { ds in
+                        (xv - xv.mean(dims: ds, keepdim: true)) * (xv.var(dims: ds, unbiased: false, keepdim: true) + eps).rsqrt()
+                    } ?? (xv - mean) * invstd
+                    y = y.reshape(inputShape)
+                    var next = 1
+                    if weight != nil { y = y * t[next].reshape(paramShape).to(dtype: x.dtype); next += 1 }
+                    if bias != nil { y = y + t[next].reshape(paramShape).to(dtype: x.dtype) }
+                    return y.to(dtype: outDType)
+                }
+            }
             let gHat = w.map { g * $0 } ?? g
             var gx: Tensor
             if let dims {

@@ -52,7 +52,7 @@ extension Tensor {
         let out = noGrad { values.to(dtype: dtype) }
         if Tensor.needsGrad(self) {
             let planes = geometry.channels, plane = geometry.height * geometry.width
-            out.recordGrad("MaxPool2DWithIndicesBackward0", [self]) { [shape = self.shape, dtype = self.dtype] g in
+            out.recordGrad("MaxPool2DWithIndicesBackward0", [self], saving: []) { [shape = self.shape, dtype = self.dtype] g in
                 let flat = Tensor.zeros([planes, plane], dtype: g.dtype)
                 let gx = flat.scatterAdd(dim: 1, index: indices.reshape(planes, -1), src: g.reshape(planes, -1))
                 return [gx.reshape(shape).to(dtype: dtype)]
@@ -133,7 +133,7 @@ extension Tensor {
             return (sums / divisor).reshape(outShape).to(dtype: dtype)
         }
         if Tensor.needsGrad(self) {
-            out.recordGrad("AvgPool2DBackward0", [self]) { [shape = self.shape, dtype = self.dtype] g in
+            out.recordGrad("AvgPool2DBackward0", [self], saving: []) { [shape = self.shape, dtype = self.dtype] g in
                 let spread = (g.to(dtype: compute).reshape(planes, 1, -1) / divisor).expand(planes, geometry.kernelArea, geometry.windowCount)
                 return [spread.col2im(geometry).reshape(shape).to(dtype: dtype)]
             }
@@ -164,7 +164,7 @@ extension Tensor {
         let ah = Tensor.adaptiveMatrix(out: oh, in: h, dtype: compute), aw = Tensor.adaptiveMatrix(out: ow, in: w, dtype: compute)
         let out = noGrad { ah.matmul(to(dtype: compute)).matmul(aw.t()).to(dtype: dtype) }
         if Tensor.needsGrad(self) {
-            out.recordGrad("AdaptiveAvgPool2DBackward0", [self]) { [dtype = self.dtype] g in
+            out.recordGrad("AdaptiveAvgPool2DBackward0", [self], saving: []) { [dtype = self.dtype] g in
                 [ah.t().matmul(g.to(dtype: compute)).matmul(aw).to(dtype: dtype)]
             }
         }

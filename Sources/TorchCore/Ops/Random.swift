@@ -129,7 +129,7 @@ extension Tensor {
                 s.fillUniform(p, count: n, from: T.fromDouble(from), to: T.fromDouble(to))
             }
         }
-        sampleFloats(Uniform(from: from, to: to), generator: generator)
+        overwriteInPlace("uniform_", gradName: "UniformBackward0") { sampleFloats(Uniform(from: from, to: to), generator: generator) }
         return self
     }
 
@@ -149,7 +149,9 @@ extension Tensor {
                 s.fillNormal(p, count: n, mean: mean, std: std, vectorized: vectorized)
             }
         }
-        sampleFloats(Normal(mean: mean, std: std, vectorized: isContiguous), generator: generator)
+        overwriteInPlace("normal_", gradName: "NormalBackward0") {
+            sampleFloats(Normal(mean: mean, std: std, vectorized: isContiguous), generator: generator)
+        }
         return self
     }
 
@@ -173,7 +175,7 @@ extension Tensor {
                 }
             }
         }
-        dtype.dispatch(Visitor(p: p, generator: generator, target: self))
+        overwriteInPlace("bernoulli_", gradName: "BernoulliBackward2") { dtype.dispatch(Visitor(p: p, generator: generator, target: self)) }
         return self
     }
 
@@ -209,7 +211,9 @@ extension Tensor {
                 }
             }
         }
-        dtype.dispatch(Visitor(probs: probs, generator: generator, target: self))
+        overwriteInPlace("bernoulli_", gradName: "BernoulliBackward1") {
+            dtype.dispatch(Visitor(probs: probs, generator: generator, target: self))
+        }
         return self
     }
 
@@ -246,7 +250,9 @@ extension Tensor {
                 }
             }
         }
-        dtype.dispatch(Visitor(range: range, base: base, generator: generator, target: self))
+        overwriteInPlace("random_", gradName: "RandomBackward0") {
+            dtype.dispatch(Visitor(range: range, base: base, generator: generator, target: self))
+        }
         return self
     }
 
@@ -271,7 +277,7 @@ extension Tensor {
                 }
             }
         }
-        dtype.dispatch(Visitor(generator: generator, target: self))
+        overwriteInPlace("random_", gradName: "RandomBackward0") { dtype.dispatch(Visitor(generator: generator, target: self)) }
         return self
     }
 }

@@ -65,7 +65,7 @@ extension Tensor {
         let gradName = op == .max ? "MaxBackward0" : "MinBackward0"
         if rank == 0 {
             let values = wantValues ? noGrad { clone() } : self
-            if wantValues && Tensor.needsGrad(self) { values.recordGrad(gradName, [self]) { g in [g] } }
+            if wantValues && Tensor.needsGrad(self) { values.recordGrad(gradName, [self], saving: []) { g in [g] } }
             return (values: values, indices: Tensor(scalarValue: .int(0), dtype: .int64))
         }
         torchCheck(shape[d] > 0, "\(name)(): Expected reduction dim \(d) to have non-zero size.")
@@ -82,7 +82,7 @@ extension Tensor {
         if wantValues && Tensor.needsGrad(self) {
             // The whole gradient goes to the index returned (the first of tied extremes).
             let keptShape = keptDimShape([d]), at = indices.reshape(keptShape)
-            result.recordGrad(gradName, [self]) { [shape] g in
+            result.recordGrad(gradName, [self], saving: []) { [shape] g in
                 [Tensor.zeros(shape, dtype: g.dtype).scatterAdd(dim: d, index: at, src: g.reshape(keptShape))]
             }
         }

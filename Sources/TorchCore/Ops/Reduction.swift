@@ -34,14 +34,14 @@ extension Tensor {
 
     /// Sum of all elements; integers and bools sum in `int64`.
     public func sum() -> Tensor {
-        gradedReduction(reduced(.sum, dims: nil, keepdim: false, resultDType: sumDType, name: "sum"), "SumBackward0", dims: [], keepdim: false) { g, _, _ in g }
+        gradedReduction(reduced(.sum, dims: nil, keepdim: false, resultDType: sumDType, name: "sum"), "SumBackward0", dims: [], keepdim: false, readsValues: false) { g, _, _ in g }
     }
     /// Sum over `dim`.
     public func sum(dim: Int, keepdim: Bool = false) -> Tensor { sum(dims: [dim], keepdim: keepdim) }
     /// Sum over several dimensions.
     public func sum(dims: [Int], keepdim: Bool = false) -> Tensor {
         let out = reduced(.sum, dims: dims, keepdim: keepdim, resultDType: sumDType, name: "sum")
-        return gradedReduction(out, "SumBackward1", dims: dims, keepdim: keepdim) { g, _, _ in g }
+        return gradedReduction(out, "SumBackward1", dims: dims, keepdim: keepdim, readsValues: false) { g, _, _ in g }
     }
 
     /// Product of all elements.
@@ -66,7 +66,7 @@ extension Tensor {
         let ds = rank == 0 ? [] : reductionDims(dims, op: "mean")
         let count = Double(ds.reduce(1) { $0 * shape[$1] })
         let out = noGrad { sum(dims: ds, keepdim: keepdim) / count }
-        return gradedReduction(out, dims.isEmpty ? "MeanBackward0" : "MeanBackward1", dims: dims, keepdim: keepdim) { g, _, _ in g / count }
+        return gradedReduction(out, dims.isEmpty ? "MeanBackward0" : "MeanBackward1", dims: dims, keepdim: keepdim, readsValues: false) { g, _, _ in g / count }
     }
 
     /// Whether every element is nonzero (`True` for an empty tensor).
@@ -96,13 +96,21 @@ extension Tensor {
     }
 
     /// Records a reduction over `dims` (all when empty): `rule(g, x, y)` gets the gradient
-    /// and the result already broadcast back to the input's shape.
-    func gradedReduction(_ out: Tensor, _ name: String, dims: [Int], keepdim: Bool,
+    /// and the result already broadcast back to the input's shape. Rules that use neither
+    /// input nor result (sums, means) say `readsValues: false` and get the gradient for both.
+    func gradedReduction(_ out: Tensor, _ name: String, dims: [Int], keepdim: Bool, readsValues: Bool = true,
                          rule: @escaping (Tensor, Tensor, Tensor) -> Tensor) -> Tensor {
         guard Tensor.needsGrad(self) else { return out }
         let keptShape = keptDimShape(rank == 0 ? [] : reductionDims(dims, op: name))
-        let y = out.detach().reshape(keptShape).expand(shape)
-        return out.recordGrad(name, [self]) { [self] g in [rule(g.reshape(keptShape).expand(shape), self, y)] }
+        guard readsValues else {
+            return out.recordGrad(name, [self], saving: []) { [shape] g in
+                let ge = g.reshape(keptShape).expand(shape)
+                return [rule(ge, ge, ge)]
+            }
+        }
+        return out.recordGradUsingResult(name, [self], saving: [self]) { [self] g, y in
+            [rule(g.reshape(keptShape).expand(shape), self, y.reshape(keptShape).expand(shape))]
+        }
     }
 
     /// The gradient of a max or min over everything: shared evenly among the tied extremes.

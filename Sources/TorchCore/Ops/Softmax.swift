@@ -31,14 +31,13 @@ extension Tensor {
         if numel > 0 { backend.softmax(rank == 0 ? x.reshape([1]) : x, dim: d, log: log, into: rank == 0 ? out.reshape([1]) : out) }
         let result = out.to(dtype: input.dtype)
         guard Tensor.needsGrad(self) else { return result }
-        let y = result.detach()
         let keep = rank == 0 ? [] : [d]
         if log {
-            return result.recordGrad("LogSoftmaxBackward0", [self]) { g in
+            return result.recordGradUsingResult("LogSoftmaxBackward0", [self], saving: []) { g, y in
                 [g - y.exp() * g.sum(dims: keep, keepdim: true)]
             }
         }
-        return result.recordGrad("SoftmaxBackward0", [self]) { g in
+        return result.recordGradUsingResult("SoftmaxBackward0", [self], saving: []) { g, y in
             [y * (g - (g * y).sum(dims: keep, keepdim: true))]
         }
     }

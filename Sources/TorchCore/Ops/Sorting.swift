@@ -53,7 +53,7 @@ extension Tensor {
         let result = values.to(dtype: dtype)
         if Tensor.needsGrad(self) {
             // Each value's gradient goes back to the position it came from.
-            result.recordGrad(gradName, [self]) { [shape, rank] g in
+            result.recordGrad(gradName, [self], saving: []) { [shape, rank] g in
                 rank == 0 ? [g.reshape(shape)] : [Tensor.zeros(shape, dtype: g.dtype).scatterAdd(dim: d, index: indices, src: g)]
             }
         }

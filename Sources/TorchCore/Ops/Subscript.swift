@@ -19,9 +19,9 @@
 /// run backwards, so write Python's `t[1:-1]` as `t[.slice(1, -1)]`.
 ///
 /// Derivative: the gradient scattered back into a zero tensor of the input's shape, added up
-/// where an index tensor repeats a position. Setters write in place, so outside `noGrad` they
-/// stop when the tensor takes part in autograd or the value requires grad (build the result
-/// with `Tensor.where`, `maskedFill` or `scatter` instead).
+/// where an index tensor repeats a position. Setters write in place, as PyTorch's: when the
+/// tensor or the value requires grad, the tensor's `gradFn` becomes `CopySlices` (basic
+/// entries) or `IndexPutBackward0` (index tensors), unless it is a leaf that requires grad.
 extension Tensor {
     public subscript(_ i: any TensorIndexConvertible...) -> Tensor {
         get { indexed(i.map(\.tensorIndex)) }
@@ -105,7 +105,7 @@ extension Tensor {
             var inverse = order
             for (i, d) in order.enumerated() { inverse[d] = i }
             let sourceShape = adv.source.shape, advIndices = adv.indices, resultOrder = adv.resultOrder
-            out.recordGrad("IndexBackward0", [view]) { g in
+            out.recordGrad("IndexBackward0", [view], saving: advIndices) { g in
                 [Tensor.indexAccumulated(g.permute(resultOrder), into: sourceShape, indices: advIndices).permute(inverse)]
             }
         }
@@ -113,11 +113,31 @@ extension Tensor {
     }
 
     /// `self[items] = value`: `value` is broadcast to the selection and converted to this dtype.
+    /// Recorded by autograd (as `CopySlices` for basic entries, `IndexPutBackward0` with index
+    /// tensors) when this tensor or `value` requires grad.
     func setIndexed(_ items: [TensorIndex], _ value: Tensor) {
-        checkInPlaceAutograd("index_put_", value, alternative: Tensor.outOfPlaceSetterHint)
+        writeInPlace("index_put_", [value], keepsSource: false, outOfPlace: { $0.indexPutResult(items, value) },
+                     write: { writeIndexed(items, value) })
+    }
+
+    /// `self[items] = value` for a Swift value.
+    func setIndexed(_ items: [TensorIndex], scalar: Scalar) {
+        if items.count == 1, case .tensor(let m) = items[0].kind, m.dtype == .bool, m.shape == shape {
+            maskedFill_(m, scalar: scalar)
+            return
+        }
+        let value = Tensor(scalarValue: scalar, dtype: dtype)
+        writeInPlace("index_put_", keepsSource: false, outOfPlace: { $0.indexPutResult(items, value) }, write: {
+            let (view, dims, _) = noGrad { applyBasicIndices(items) }
+            if dims.isEmpty { backend.fill(view, with: scalar) } else { writeIndexed(items, value) }
+        })
+    }
+
+    /// Writes `value` at `items` without autograd or version bookkeeping (the callers do both).
+    private func writeIndexed(_ items: [TensorIndex], _ value: Tensor) {
         let (view, dims, indices) = noGrad { applyBasicIndices(items) }
         if dims.isEmpty {
-            view.copy_(value)
+            backend.copy(noGrad { value.expand(view.shape) }, into: view)
             return
         }
         let adv = AdvancedIndex(view, dims: dims, indices: indices)
@@ -127,21 +147,21 @@ extension Tensor {
         let fits = v.rank <= target.count
             && zip(v.shape.reversed(), target.reversed()).allSatisfy { $0 == $1 || $0 == 1 }
         torchCheck(fits, "shape mismatch: value tensor of shape \(shapeString(value.shape)) cannot be broadcast to indexing result of shape \(shapeString(target))")
-        backend.indexPut(adv.source, indices: adv.indices, values: v.to(dtype: dtype).expand(target).permute(adv.resultOrder))
+        noGrad { backend.indexPut(adv.source, indices: adv.indices, values: v.to(dtype: dtype).expand(target).permute(adv.resultOrder)) }
     }
 
-    /// `self[items] = value` for a Swift value.
-    func setIndexed(_ items: [TensorIndex], scalar: Scalar) {
-        checkInPlaceAutograd("index_put_", alternative: Tensor.outOfPlaceSetterHint)
-        if items.count == 1, case .tensor(let m) = items[0].kind, m.dtype == .bool, m.shape == shape {
-            maskedFill_(m, scalar: scalar)
-            return
-        }
-        let (view, dims, _) = noGrad { applyBasicIndices(items) }
-        if dims.isEmpty {
-            backend.fill(view, with: scalar)
-        } else {
-            setIndexed(items, Tensor(scalarValue: scalar, dtype: dtype))
+    /// A copy of this tensor with `value` written at `items`, recorded for autograd: the
+    /// gradient passes to this tensor except where written, and to `value` from there.
+    private func indexPutResult(_ items: [TensorIndex], _ value: Tensor) -> Tensor {
+        let out = noGrad { clone() }
+        out.writeIndexed(items, value)
+        guard Tensor.needsGrad(self, value) else { return out }
+        let written = Tensor.zeros(shape, dtype: .bool)
+        written.writeIndexed(items, Tensor(true))
+        let indexTensors = items.compactMap { if case .tensor(let t) = $0.kind { t } else { nil } }
+        let basic = indexTensors.isEmpty
+        return out.recordGrad(basic ? "CopySlices" : "IndexPutBackward0", [self, value], saving: indexTensors) { g in
+            [Tensor.where(written, Tensor.zeros([], dtype: g.dtype), g), g.indexed(items)]
         }
     }
 
@@ -220,7 +240,6 @@ extension Tensor {
 }
 
 extension Tensor {
-    static let outOfPlaceSetterHint = "build the result out of place instead (Tensor.where, maskedFill, scatter, indexSelect, cat)"
 
     /// A view with dimensions `start..<start+count` merged into one, or nil when their
     /// strides do not allow it.

@@ -11,7 +11,7 @@ extension Tensor {
             noGrad { backend.im2col(contiguous(), geometry, into: out) }
         }
         if Tensor.needsGrad(self) {
-            out.recordGrad("Im2ColBackward0", [self]) { g in [g.col2im(geometry)] }
+            out.recordGrad("Im2ColBackward0", [self], saving: []) { g in [g.col2im(geometry)] }
         }
         return out
     }
@@ -25,7 +25,7 @@ extension Tensor {
             noGrad { backend.col2im(strides[2] == 1 || shape[2] <= 1 ? self : contiguous(), geometry, into: out) }
         }
         if Tensor.needsGrad(self) {
-            out.recordGrad("Col2ImBackward0", [self]) { g in [g.im2col(geometry)] }
+            out.recordGrad("Col2ImBackward0", [self], saving: []) { g in [g.im2col(geometry)] }
         }
         return out
     }

@@ -208,7 +208,7 @@ extension Tensor {
     /// Records a view's backward when autograd needs it.
     func viewGraded(_ out: Tensor, _ name: String, _ rule: @escaping (Tensor) -> Tensor) -> Tensor {
         guard Tensor.needsGrad(self) else { return out }
-        return out.recordGrad(name, [self]) { g in [rule(g)] }
+        return out.recordGrad(name, [self], saving: []) { g in [rule(g)] }
     }
 
     /// Zeros of `shape` with `g` written into the part `region` selects: the gradient of a
@@ -218,7 +218,7 @@ extension Tensor {
         let z = Tensor.zeros(shape, dtype: g.dtype)
         noGrad { region(z).copy_(g) }
         // Recorded under createGraph, so that double backward flows through: its gradient is the view of it.
-        if Tensor.needsGrad(g) { z.recordGrad(name, [g]) { gg in [region(gg)] } }
+        if Tensor.needsGrad(g) { z.recordGrad(name, [g], saving: []) { gg in [region(gg)] } }
         return z
     }
 }

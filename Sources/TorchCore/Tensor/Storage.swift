@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A block of memory holding a tensor's elements; views share one storage.
 public final class Storage: @unchecked Sendable {
     /// Start of the memory.
@@ -6,6 +8,13 @@ public final class Storage: @unchecked Sendable {
     public let byteCount: Int
     private let release: (() -> Void)?
     private let owned: Bool
+    /// Counts the in-place writes made to this memory (PyTorch's version counter): backward
+    /// rules remember the count they saw, so a later change is caught instead of giving a
+    /// wrong gradient.
+    let version = VersionCounter()
+    /// How many live tensors view this memory; an in-place op recorded by autograd needs to be
+    /// the only one, since views are not rebased onto the new values.
+    let viewCount = Atomic<Int>(0)
 
     /// Allocates `byteCount` uninitialized bytes.
     init(byteCount: Int) {
@@ -29,4 +38,9 @@ public final class Storage: @unchecked Sendable {
 
     /// The device the memory is on.
     public var device: Device { .cpu }
+}
+
+/// The number of in-place writes to a storage, shared with whoever saved a tensor over it.
+final class VersionCounter: @unchecked Sendable {
+    var value = 0
 }

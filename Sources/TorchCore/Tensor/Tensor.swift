@@ -1,3 +1,5 @@
+import Synchronization
+
 /// An n-dimensional array of one dtype, like `torch.Tensor`.
 ///
 /// A tensor is a view (`shape`, `strides`, `storageOffset`) over a `Storage` that other
@@ -22,6 +24,8 @@ public class Tensor: @unchecked Sendable {
     public let dtype: DType
     /// Gradient state, allocated only for tensors that take part in autograd.
     var autograd: AutogradMeta?
+    /// False for the aliases autograd keeps of saved results: they don't count as views.
+    private let countsAsView: Bool
 
     init(storage: Storage, shape: [Int], strides: [Int], offset: Int = 0, dtype: DType) {
         self.storage = storage
@@ -29,6 +33,24 @@ public class Tensor: @unchecked Sendable {
         self.strides = strides
         self.storageOffset = offset
         self.dtype = dtype
+        self.countsAsView = true
+        storage.viewCount.add(1, ordering: .relaxed)
+    }
+
+    /// A tensor over `other`'s memory that autograd keeps for a backward rule: not counted
+    /// among the views, so saving a result doesn't stop in-place ops on it (its version
+    /// counter catches them at backward instead).
+    init(savedAlias other: Tensor) {
+        self.storage = other.storage
+        self.shape = other.shape
+        self.strides = other.strides
+        self.storageOffset = other.storageOffset
+        self.dtype = other.dtype
+        self.countsAsView = false
+    }
+
+    deinit {
+        if countsAsView { storage.viewCount.subtract(1, ordering: .relaxed) }
     }
 
     /// A new contiguous tensor with uninitialized memory.
@@ -39,6 +61,8 @@ public class Tensor: @unchecked Sendable {
         self.strides = contiguousStrides(shape)
         self.storageOffset = 0
         self.dtype = dtype
+        self.countsAsView = true
+        storage.viewCount.add(1, ordering: .relaxed)
     }
 
     /// The device the tensor is on.

@@ -34,9 +34,10 @@ struct UpdateBuffers {
         return b
     }
 
-    /// Writes the working copy back into the parameter when they differ.
+    /// Writes the working copy back into the parameter when they differ, and counts the
+    /// update on the parameter's version counter either way.
     func finish() {
-        if work !== param { param.copy_(work) }
+        if work !== param { param.copy_(work) } else { param.markWritten() }
     }
 }
 
