@@ -22,12 +22,7 @@ private func spoiled(_ good: StateDict, at position: Int, _ fault: StateDictFaul
 
 /// Records an issue unless every entry of `module`'s state has the values and dtype of `expected`.
 private func expectValues(_ module: Module, _ expected: StateDict, sourceLocation: SourceLocation = #_sourceLocation) {
-    let now = module.stateDict()
-    #expect(now.keys == expected.keys, sourceLocation: sourceLocation)
-    for (key, value) in expected {
-        let a = TensorSnapshot(now[key]!), b = TensorSnapshot(value)
-        #expect(a.dtype == b.dtype && a.shape == b.shape && a.bits == b.bits, "\(key)", sourceLocation: sourceLocation)
-    }
+    NamedSnapshot(expected).expectUnchanged(NamedSnapshot(module.stateDict()), identity: false, sourceLocation: sourceLocation)
 }
 
 @Suite struct AtomicLoadStateDictTests {

@@ -1,5 +1,6 @@
 import Testing
 import TorchCore
+import TorchNN
 
 /// A tensor's identity, dtype, shape and exact element bits, taken before an operation that
 /// must leave it alone.
@@ -16,6 +17,11 @@ struct TensorSnapshot: Equatable, CustomStringConvertible {
         shape = t.shape
         requiresGrad = t.requiresGrad
         bits = noGrad { elementBits(t.detach()) }
+    }
+
+    /// Whether `other` holds the same dtype, shape and bits, whatever tensor it was taken of.
+    func sameValues(_ other: TensorSnapshot) -> Bool {
+        dtype == other.dtype && shape == other.shape && bits == other.bits
     }
 
     var description: String { "\(dtype) \(shape) \(bits.prefix(4))..." }
@@ -39,11 +45,15 @@ struct NamedSnapshot {
         entries = tensors.map { ($0.0, TensorSnapshot($0.1)) }
     }
 
-    /// Records an issue for every entry of `now` that differs from this snapshot.
-    func expectUnchanged(_ now: NamedSnapshot, sourceLocation: SourceLocation = #_sourceLocation) {
+    init(_ stateDict: StateDict) { self.init(stateDict.pairs) }
+
+    /// Records an issue for every entry of `now` that differs from this snapshot, in its
+    /// values or (unless `identity` is false) in which tensor it is.
+    func expectUnchanged(_ now: NamedSnapshot, identity: Bool = true, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(now.entries.map(\.0) == entries.map(\.0), sourceLocation: sourceLocation)
         for ((key, before), (_, after)) in zip(entries, now.entries) {
-            #expect(after == before, "\(key) changed", sourceLocation: sourceLocation)
+            let same = identity ? after == before : after.sameValues(before)
+            #expect(same, "\(key) changed: \(before) -> \(after)", sourceLocation: sourceLocation)
         }
     }
 }
