@@ -15,9 +15,15 @@ extension Module {
     /// Loads a safetensors checkpoint (written by `save(to:)` or by PyTorch's
     /// `save_file(model.state_dict(), path)`) into this module's parameters and buffers.
     ///
-    /// Throws for an unreadable or corrupt file (naming the file and what was wrong), and for
-    /// missing or unexpected keys (when `strict`) and shape mismatches (naming the key and
-    /// both shapes), leaving the module unchanged.
+    /// The load is all or nothing: the whole file is read and checked, then every key and
+    /// shape, before any tensor is copied. It throws for an unreadable or corrupt file (naming
+    /// the file and what was wrong), and for missing or unexpected keys (when `strict`) and
+    /// shape mismatches (`LoadStateDictError`, naming each key and both shapes); either way
+    /// the module's parameters and buffers are left exactly as they were.
+    ///
+    /// ```swift
+    /// try network.load(from: "network.safetensors")
+    /// ```
     @discardableResult
     public func load(from path: String, strict: Bool = true) throws -> (missingKeys: [String], unexpectedKeys: [String]) {
         try loadStateDict(StateDict(loadSafetensors(from: path)), strict: strict)

@@ -24,12 +24,12 @@ public final class Adagrad: Optimizer, @unchecked Sendable {
         ])
     }
 
-    public override func validate(_ group: ParamGroup) {
-        checkNonNegative(group, "lr", "learning rate")
-        checkNonNegative(group, "lr_decay", "lr_decay value")
-        checkNonNegative(group, "weight_decay", "weight_decay value")
-        checkNonNegative(group, "initial_accumulator_value", "initial_accumulator_value value")
-        checkNonNegative(group, "eps", "epsilon value")
+    public override func validate(_ group: ParamGroup) throws(TorchError) {
+        try checkNonNegative(group, "lr", "learning rate")
+        try checkNonNegative(group, "lr_decay", "lr_decay value")
+        try checkNonNegative(group, "weight_decay", "weight_decay value")
+        try checkNonNegative(group, "initial_accumulator_value", "initial_accumulator_value value")
+        try checkNonNegative(group, "eps", "epsilon value")
     }
 
     public override func initializeState(_ group: ParamGroup) {

@@ -38,14 +38,14 @@ public class Adam: Optimizer, @unchecked Sendable {
         ])
     }
 
-    public override func validate(_ group: ParamGroup) {
-        checkNonNegative(group, "lr", "learning rate")
-        checkNonNegative(group, "eps", "epsilon value")
+    public override func validate(_ group: ParamGroup) throws(TorchError) {
+        try checkNonNegative(group, "lr", "learning rate")
+        try checkNonNegative(group, "eps", "epsilon value")
         if let (b1, b2) = group.options["betas"]?.pairValue {
-            optimCheck(b1 >= 0 && b1 < 1, "Invalid beta parameter at index 0: \(pythonFloat(b1))")
-            optimCheck(b2 >= 0 && b2 < 1, "Invalid beta parameter at index 1: \(pythonFloat(b2))")
+            try optionCheck(b1 >= 0 && b1 < 1, "Invalid beta parameter at index 0: \(pythonFloat(b1))")
+            try optionCheck(b2 >= 0 && b2 < 1, "Invalid beta parameter at index 1: \(pythonFloat(b2))")
         }
-        checkNonNegative(group, "weight_decay", "weight_decay value")
+        try checkNonNegative(group, "weight_decay", "weight_decay value")
     }
 
     public override func update(_ param: Tensor, grad: Tensor, group: ParamGroup, state: inout [String: Tensor]) {

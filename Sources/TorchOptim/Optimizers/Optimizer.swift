@@ -30,7 +30,7 @@ open class Optimizer: CustomStringConvertible, @unchecked Sendable {
     public init(name: String, _ groups: [ParamGroup], defaults: [String: OptionValue]) {
         self.name = name
         self.defaults = defaults
-        validate(ParamGroup([], options: defaults))
+        checkOptions(ParamGroup([], options: defaults))
         optimCheck(!groups.isEmpty && !(groups.count == 1 && groups[0].params.isEmpty),
                    "optimizer got an empty parameter list")
         for g in groups { addParamGroup(g) }
@@ -48,7 +48,7 @@ open class Optimizer: CustomStringConvertible, @unchecked Sendable {
             optimFail("\(name): unknown option '\(key)' in a parameter group (known: \(defaults.keys.sorted().joined(separator: ", ")))")
         }
         for (key, value) in defaults where group.options[key] == nil { group.options[key] = value }
-        validate(group)
+        checkOptions(group)
         var seen = Set<ObjectIdentifier>()
         for g in paramGroups { for p in g.params { seen.insert(ObjectIdentifier(p)) } }
         for p in group.params {
@@ -58,8 +58,14 @@ open class Optimizer: CustomStringConvertible, @unchecked Sendable {
         initializeState(group)
     }
 
-    /// Checks a group's hyperparameters, stopping with PyTorch's message ("Invalid learning rate: -1.0").
-    open func validate(_ group: ParamGroup) {}
+    /// Checks a group's hyperparameters, throwing PyTorch's message ("Invalid learning rate: -1.0")
+    /// for a bad value. Creating an optimizer or adding a group stops with that message;
+    /// `loadStateDict(_:)` throws it.
+    open func validate(_ group: ParamGroup) throws(TorchError) {}
+
+    private func checkOptions(_ group: ParamGroup) {
+        do { try validate(group) } catch { optimFail(error.description) }
+    }
 
     /// Creates state eagerly for a new group's parameters (Adagrad does; most create it on the first step).
     open func initializeState(_ group: ParamGroup) {}
@@ -119,9 +125,13 @@ open class Optimizer: CustomStringConvertible, @unchecked Sendable {
 // MARK: - Shared argument checks
 
 extension Optimizer {
-    func checkNonNegative(_ group: ParamGroup, _ key: String, _ what: String) {
+    func checkNonNegative(_ group: ParamGroup, _ key: String, _ what: String) throws(TorchError) {
         if let v = group.options[key]?.doubleValue {
-            optimCheck(v >= 0, "Invalid \(what): \(pythonFloat(v))")
+            try optionCheck(v >= 0, "Invalid \(what): \(pythonFloat(v))")
         }
+    }
+
+    func optionCheck(_ condition: Bool, _ message: @autoclosure () -> String) throws(TorchError) {
+        if !condition { throw .invalidArgument(message()) }
     }
 }

@@ -70,7 +70,7 @@ public struct OptimizerStateDict: @unchecked Sendable {
                 var g = groups[index] ?? Group(params: [], options: [:])
                 if parts[2] == "params" {
                     g.params = t.toArray(Int64.self).map { Int($0) }
-                } else if t.dtype == .bool {
+                } else if t.dtype == .bool && t.numel == 1 {
                     g.options[parts[2]] = .bool(t.item(Bool.self))
                 } else if t.numel == 2 {
                     let v = t.toArray(Double.self)
@@ -113,52 +113,5 @@ extension Optimizer {
             if let i = index[id] { packed[i] = s }
         }
         return OptimizerStateDict(state: packed, paramGroups: groups)
-    }
-
-    /// Replaces this optimizer's state and group options with copies of `stateDict`'s (from an
-    /// optimizer of the same kind over parameters of the same shapes, in the same order).
-    ///
-    /// State tensors are converted to each parameter's dtype (`step` stays float32).
-    /// Throws when the groups or shapes do not match, leaving the optimizer unchanged.
-    public func loadStateDict(_ stateDict: OptimizerStateDict) throws {
-        let saved = stateDict.paramGroups
-        guard saved.count == paramGroups.count else {
-            throw TorchError.invalidArgument("loaded state dict has a different number of parameter groups")
-        }
-        guard zip(saved, paramGroups).allSatisfy({ $0.params.count == $1.params.count }) else {
-            throw TorchError.invalidArgument("loaded state dict contains a parameter group that doesn't match the size of optimizer's group")
-        }
-        var byIndex: [Int: Tensor] = [:]
-        for (s, g) in zip(saved, paramGroups) {
-            for (i, p) in zip(s.params, g.params) { byIndex[i] = p }
-        }
-        var newState: [ObjectIdentifier: [String: Tensor]] = [:]
-        for (i, entries) in stateDict.state {
-            guard let p = byIndex[i] else { continue }
-            var copy: [String: Tensor] = [:]
-            for (key, t) in entries {
-                if key == "step" {
-                    guard t.numel == 1 else {
-                        throw TorchError.invalidArgument("loaded state for parameter \(i) has a 'step' of \(t.numel) elements; expected one")
-                    }
-                    copy[key] = t.to(dtype: .float32).reshape([]).clone()
-                } else {
-                    guard t.shape == p.shape else {
-                        throw TorchError.invalidArgument("loaded state for parameter \(i) has '\(key)' of shape \(t.shape), but the parameter has shape \(p.shape)")
-                    }
-                    copy[key] = t.to(dtype: UpdateBuffers.workDType(p.dtype)).clone()
-                }
-            }
-            newState[ObjectIdentifier(p)] = copy
-        }
-        state = newState
-        for (gi, s) in saved.enumerated() {
-            paramGroups[gi].options = s.options
-        }
-    }
-
-    /// Loads state saved with `stateDict().flattened()`.
-    public func loadStateDict(_ tensors: [String: Tensor]) throws {
-        try loadStateDict(OptimizerStateDict(flattened: tensors))
     }
 }

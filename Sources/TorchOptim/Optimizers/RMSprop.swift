@@ -25,12 +25,12 @@ public final class RMSprop: Optimizer, @unchecked Sendable {
         ])
     }
 
-    public override func validate(_ group: ParamGroup) {
-        checkNonNegative(group, "lr", "learning rate")
-        checkNonNegative(group, "eps", "epsilon value")
-        checkNonNegative(group, "momentum", "momentum value")
-        checkNonNegative(group, "weight_decay", "weight_decay value")
-        checkNonNegative(group, "alpha", "alpha value")
+    public override func validate(_ group: ParamGroup) throws(TorchError) {
+        try checkNonNegative(group, "lr", "learning rate")
+        try checkNonNegative(group, "eps", "epsilon value")
+        try checkNonNegative(group, "momentum", "momentum value")
+        try checkNonNegative(group, "weight_decay", "weight_decay value")
+        try checkNonNegative(group, "alpha", "alpha value")
     }
 
     public override func update(_ param: Tensor, grad: Tensor, group: ParamGroup, state: inout [String: Tensor]) {

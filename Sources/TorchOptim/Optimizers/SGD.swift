@@ -26,13 +26,13 @@ public final class SGD: Optimizer, @unchecked Sendable {
         ])
     }
 
-    public override func validate(_ group: ParamGroup) {
-        checkNonNegative(group, "lr", "learning rate")
-        checkNonNegative(group, "momentum", "momentum value")
-        checkNonNegative(group, "weight_decay", "weight_decay value")
+    public override func validate(_ group: ParamGroup) throws(TorchError) {
+        try checkNonNegative(group, "lr", "learning rate")
+        try checkNonNegative(group, "momentum", "momentum value")
+        try checkNonNegative(group, "weight_decay", "weight_decay value")
         if group.flag("nesterov") {
-            optimCheck(group.double("momentum") > 0 && group.double("dampening") == 0,
-                       "Nesterov momentum requires a momentum and zero dampening")
+            try optionCheck(group.double("momentum") > 0 && group.double("dampening") == 0,
+                            "Nesterov momentum requires a momentum and zero dampening")
         }
     }
 

@@ -70,21 +70,24 @@ open class LRScheduler: @unchecked Sendable {
 
     /// Restores what `stateDict()` saved (the hyperparameters come from `init`, as in PyTorch
     /// they are overwritten with the saved ones; here they must simply match).
+    ///
+    /// The load is atomic: it throws `TorchError` for a missing or unexpected key, an entry
+    /// of the wrong size or dtype, or a bad value (an epoch before −1, a fractional count, a
+    /// negative or non-finite rate), and then the scheduler is exactly as it was. A subclass
+    /// that saves more keys reads and removes its own before calling this.
     open func loadStateDict(_ state: [String: Tensor]) throws {
-        func values(_ key: String) throws -> [Double] {
-            guard let t = state[key] else {
-                throw TorchError.invalidArgument("scheduler state: missing '\(key)'")
-            }
-            return t.toArray(Double.self)
-        }
-        let epoch = try values("last_epoch"), count = try values("_step_count")
-        let base = try values("base_lrs"), last = try values("_last_lr")
-        guard epoch.count == 1, count.count == 1, base.count == baseLRs.count, last.count == baseLRs.count else {
-            throw TorchError.invalidArgument("scheduler state: expected one epoch and \(baseLRs.count) learning rates (one per parameter group)")
-        }
-        lastEpoch = Int(epoch[0])
-        stepCount = Int(count[0])
+        let saved = try SchedulerStateReader(state, keys: ["last_epoch", "_step_count", "base_lrs", "_last_lr"])
+        let epoch = try saved.count("last_epoch", atLeast: -1)
+        let count = try saved.count("_step_count", atLeast: 0)
+        let base = try saved.rates("base_lrs", count: baseLRs.count)
+        let last = try saved.rates("_last_lr", count: baseLRs.count)
+        try checkLoaded(lastEpoch: epoch)
+        lastEpoch = epoch
+        stepCount = count
         baseLRs = base
         lastLR = last
     }
+
+    /// Throws when a loaded `last_epoch` is past what this schedule allows.
+    func checkLoaded(lastEpoch: Int) throws {}
 }

@@ -118,6 +118,12 @@ public final class OneCycleLR: LRScheduler, @unchecked Sendable {
         }
     }
 
+    override func checkLoaded(lastEpoch: Int) throws {
+        guard lastEpoch <= totalSteps else {
+            throw TorchError.invalidArgument("scheduler state: 'last_epoch' is \(lastEpoch), past the \(totalSteps) total steps of this schedule")
+        }
+    }
+
     public override func getLR() -> [Double] {
         let stepNum = Double(lastEpoch)
         optimCheck(lastEpoch <= totalSteps,

@@ -121,16 +121,17 @@ public final class ReduceLROnPlateau: @unchecked Sendable {
     }
 
     /// Restores what `stateDict()` saved.
+    ///
+    /// The load is atomic: it throws `TorchError` for a missing or unexpected key, an entry
+    /// of the wrong size or dtype, or a bad value (a NaN best, a negative or fractional
+    /// count, a negative or non-finite rate), and then the scheduler is exactly as it was.
     public func loadStateDict(_ state: [String: Tensor]) throws {
-        func value(_ key: String) throws -> [Double] {
-            guard let t = state[key] else { throw TorchError.invalidArgument("scheduler state: missing '\(key)'") }
-            return t.toArray(Double.self)
-        }
-        let b = try value("best"), bad = try value("num_bad_epochs"), cd = try value("cooldown_counter")
-        let epoch = try value("last_epoch"), last = try value("_last_lr")
-        guard [b, bad, cd, epoch].allSatisfy({ $0.count == 1 }), last.count == lastLR.count else {
-            throw TorchError.invalidArgument("scheduler state: expected single values and \(lastLR.count) learning rates (one per parameter group)")
-        }
-        best = b[0]; numBadEpochs = Int(bad[0]); cooldownCounter = Int(cd[0]); lastEpoch = Int(epoch[0]); lastLR = last
+        let saved = try SchedulerStateReader(state, keys: ["best", "num_bad_epochs", "cooldown_counter", "last_epoch", "_last_lr"])
+        let b = try saved.number("best")
+        let bad = try saved.count("num_bad_epochs", atLeast: 0)
+        let cd = try saved.count("cooldown_counter", atLeast: 0)
+        let epoch = try saved.count("last_epoch", atLeast: 0)
+        let last = try saved.rates("_last_lr", count: lastLR.count)
+        best = b; numBadEpochs = bad; cooldownCounter = cd; lastEpoch = epoch; lastLR = last
     }
 }
