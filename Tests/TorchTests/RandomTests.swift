@@ -139,6 +139,22 @@ import TorchCore
         expectEqual(Tensor.empty([6], dtype: .int64).random_(to: 7, generator: g()), f["random_to"])
     }
 
+    @Test func stateSurvivesATensorRoundTrip() throws {
+        let g = Generator(seed: 7)
+        _ = Tensor.randn([3], dtype: .float64, generator: g)   // a cached scalar normal, mid-stream
+        let saved = g.getState().tensor
+        let expected: [Double] = Tensor.randn([700], dtype: .float64, generator: g).toArray()
+        let other = Generator(seed: 1)
+        other.setState(try GeneratorState(tensor: saved))
+        #expect((Tensor.randn([700], dtype: .float64, generator: other).toArray() as [Double]) == expected)
+        #expect(other.initialSeed == 7)
+        // A damaged state throws instead of trapping.
+        #expect(throws: TorchError.self) { try GeneratorState(tensor: Tensor.zeros([10], dtype: .uint8)) }
+        let badPosition = saved.clone()
+        badPosition[624 * 4 + 1] = Tensor(scalar: UInt8(255), dtype: .uint8)
+        #expect(throws: TorchError.self) { try GeneratorState(tensor: badPosition) }
+    }
+
     @Test func sameSeedRepeatsAndStateRestores() {
         let g = Generator(seed: 99)
         let state = g.getState()

@@ -17,6 +17,16 @@ struct MT19937: Sendable {
         index = Self.n
     }
 
+    /// The engine at a saved position: 624 state words and the index of the next one used.
+    init?(words: [UInt32], index: Int) {
+        guard words.count == Self.n, (0...Self.n).contains(index) else { return nil }
+        state = words
+        self.index = index
+    }
+
+    var words: [UInt32] { state }
+    var position: Int { index }
+
     /// The next 32 random bits.
     @inline(__always) mutating func next() -> UInt32 {
         if index >= Self.n { twist() }
