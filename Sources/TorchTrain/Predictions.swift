@@ -37,7 +37,8 @@ public func allPredictions<D: Dataset>(_ model: Module, _ loader: DataLoader<D, 
 /// The model's predictions for one pass over `loader` and the targets they belong to, each
 /// joined across batches (`[N, C]` and `[N]`), without gradient tracking.
 ///
-/// With a shuffling loader the targets still line up with the predictions.
+/// With a shuffling loader the targets still line up with the predictions. A loader with
+/// no batches gives two empty tensors.
 ///
 /// ```swift
 /// let (preds, targets) = try allPredictionsAndTargets(network, testLoader)

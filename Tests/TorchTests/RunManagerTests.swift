@@ -6,6 +6,14 @@ import TorchOptim
 import TorchData
 @testable import TorchTrain
 
+/// A logger whose writer cannot start.
+private final class FailingLogger: RunLogger {
+    struct Failure: Error {}
+    func runBegan(_ run: Run, number: Int, network: Module, sampleBatch: () throws -> (Tensor, Tensor)?) throws { throw Failure() }
+    func epochEnded(_ result: EpochResult, network: Module) throws {}
+    func runEnded(_ run: Run, number: Int, results: [EpochResult]) throws {}
+}
+
 /// Records what a ``RunManager`` tells its logger.
 private final class RecordingLogger: RunLogger {
     var events: [String] = []
@@ -172,6 +180,18 @@ private final class RecordingLogger: RunLogger {
             #expect(try String(contentsOfFile: base + ".csv", encoding: .utf8) == "\n")
             #expect(try String(contentsOfFile: base + ".json", encoding: .utf8) == "[]\n")
         }
+    }
+
+    @Test func aFailingLoggerLeavesNoRunBegun() throws {
+        let manager = RunManager(display: .none)
+        let run = Run([("lr", 0.1)]), network = MLP(inFeatures: 4, hiddenFeatures: [], outFeatures: 2)
+        #expect(throws: FailingLogger.Failure.self) {
+            try manager.beginRun(run, network: network, datasetCount: 4, logger: FailingLogger())
+        }
+        #expect(manager.runCount == 0 && manager.currentRun == nil)
+        try manager.beginRun(run, network: network, datasetCount: 4)
+        #expect(manager.runCount == 1)
+        try manager.endRun()
     }
 
     @Test func wholeTableDisplayAndExtraMetrics() throws {

@@ -85,7 +85,8 @@ public final class RunManager {
     }
 
     /// Starts run `run` of `network` on `loader`'s data: counts the run, starts its clock
-    /// and tells the logger (the given one, else ``makeLogger``'s).
+    /// and tells the logger (the given one, else ``makeLogger``'s). If making or telling the
+    /// logger throws, the run is not counted and the error is rethrown.
     public func beginRun<D: Dataset, Batch>(_ run: Run, network: Module, loader: DataLoader<D, Batch>,
                                             logger: (any RunLogger)? = nil) throws {
         let sample: () throws -> (Tensor, Tensor)? = {
@@ -107,11 +108,20 @@ public final class RunManager {
         self.network = network
         self.datasetCount = datasetCount
         runResults = []
-        self.logger = try logger ?? makeLogger?(run, runCount)
-        if display == .newRows, let header = ResultsTable(results + [placeholderRow(run)]).header {
-            output(header)
+        do {
+            self.logger = try logger ?? makeLogger?(run, runCount)
+            if display == .newRows, let header = ResultsTable(results + [placeholderRow(run)]).header {
+                output(header)
+            }
+            try self.logger?.runBegan(run, number: runCount, network: network, sampleBatch: sampleBatch)
+        } catch {
+            // A run whose logger failed never began: the next beginRun starts afresh.
+            currentRun = nil
+            self.network = nil
+            self.logger = nil
+            runCount -= 1
+            throw error
         }
-        try self.logger?.runBegan(run, number: runCount, network: network, sampleBatch: sampleBatch)
     }
 
     /// Ends the run: tells the logger and resets the epoch count.
