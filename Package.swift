@@ -36,7 +36,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "TorchData", dependencies: ["TorchCore"]),
         .target(name: "TorchVision", dependencies: ["TorchData", "CZlib"]),
-        .target(name: "Torch", dependencies: ["TorchCore", "TorchNN", "TorchOptim", "TorchData", "TorchVision"]),
+        .target(name: "TorchTrain", dependencies: ["TorchCore", "TorchNN", "TorchOptim", "TorchData", "TorchVision"]),
+        .target(name: "Torch", dependencies: ["TorchCore", "TorchNN", "TorchOptim", "TorchData", "TorchVision", "TorchTrain"]),
         .executableTarget(
             name: "swifttorch",
             dependencies: ["Torch", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -53,7 +54,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TorchTests",
-            dependencies: ["TorchCore", "TorchNN", "TorchOptim", "TorchData", "TorchVision"],
+            dependencies: ["TorchCore", "TorchNN", "TorchOptim", "TorchData", "TorchVision", "TorchTrain"],
             exclude: ["CourseGoldenPendingTests.swift.txt"],
             resources: [.copy("Fixtures")]
         ),

@@ -3,23 +3,10 @@ import Testing
 import TorchCore
 import TorchNN
 import TorchOptim
+import TorchTrain
 
-/// The course's network, exactly as DESIGN.md writes it.
-private final class Network: Module {
-    let conv1 = Conv2d(inChannels: 1, outChannels: 6, kernelSize: 5)
-    let conv2 = Conv2d(inChannels: 6, outChannels: 12, kernelSize: 5)
-    let fc1 = Linear(inFeatures: 12 * 4 * 4, outFeatures: 120)
-    let fc2 = Linear(inFeatures: 120, outFeatures: 60)
-    let out = Linear(inFeatures: 60, outFeatures: 10)
-
-    override func forward(_ t: Tensor) -> Tensor {
-        var t = F.maxPool2d(F.relu(conv1(t)), kernelSize: 2, stride: 2)
-        t = F.maxPool2d(F.relu(conv2(t)), kernelSize: 2, stride: 2)
-        t = F.relu(fc1(t.reshape(-1, 12 * 4 * 4)))
-        t = F.relu(fc2(t))
-        return out(t)
-    }
-}
+/// The course's network, exactly as DESIGN.md writes it, is TorchTrain's `CourseNetwork`.
+private typealias Network = CourseNetwork
 
 @Suite struct CourseNetworkTests {
     let f = Fixture("course_network")
