@@ -80,7 +80,7 @@ enum Chromium {
                            "--user-data-dir=\(dir.appendingPathComponent("profile").path)",
                            "--screenshot=\(shot.path)", "--window-size=\(width),\(height)", page.absoluteString]
             let log = dir.appendingPathComponent("chromium.log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw TorchError.io("cannot create \(log.path)") }
             let logHandle = try FileHandle(forWritingTo: log)
             defer { try? logHandle.close() }
             p.standardOutput = logHandle
