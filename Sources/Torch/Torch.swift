@@ -3,3 +3,4 @@
 @_exported import TorchNN
 @_exported import TorchOptim
 @_exported import TorchData
+@_exported import TorchBoard
