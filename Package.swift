@@ -40,7 +40,7 @@ let package = Package(
         // TensorBoard event files; Generated/ is made from Proto/ by scripts/generate-protos.
         .target(
             name: "TorchBoard",
-            dependencies: ["TorchCore", "TorchVision", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["TorchCore", "TorchNN", "TorchVision", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["Proto"]
         ),
         .target(name: "Torch", dependencies: ["TorchCore", "TorchNN", "TorchOptim", "TorchData", "TorchVision", "TorchBoard"]),

@@ -1,5 +1,6 @@
 import Foundation
 import TorchCore
+import TorchNN
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -194,6 +195,29 @@ public final class SummaryWriter: @unchecked Sendable {
         write(summary, globalStep: globalStep, wallTime: wallTime)
     }
 
+    /// Adds the graph of `model` run on `inputToModel` (PyTorch's `add_graph`), shown in
+    /// TensorBoard's Graphs tab.
+    ///
+    /// The model runs once in eval mode (restored afterwards) with gradient tracking on; the
+    /// graph holds the ops autograd records (`Convolution`, `Relu`, `Addmm`, …), each in the
+    /// name scope of the innermost module it ran in, as PyTorch names them
+    /// (`Network/Conv2d[conv1]`), with the output shape of each module. Parameters and
+    /// ops that nothing differentiable flows through are not shown.
+    ///
+    /// ```swift
+    /// let (images, _) = batch
+    /// tb.addGraph(network, images)
+    /// ```
+    public func addGraph(_ model: Module, _ inputToModel: Tensor) {
+        let graph = GraphTrace.graphDef(model, inputToModel)
+        var event = Tensorboard_Event()
+        event.wallTime = Date().timeIntervalSince1970
+        do { event.graphDef = try graph.serializedBytes() } catch {
+            fatalError("addGraph: the graph could not be serialized: \(error)")
+        }
+        append(event)
+    }
+
     /// Adds one row to TensorBoard's HParams tab (PyTorch's `add_hparams`): the run's
     /// hyperparameters and the metrics it reached.
     ///
@@ -263,7 +287,11 @@ public final class SummaryWriter: @unchecked Sendable {
     }
 
     private func write(_ summary: Tensorboard_Summary, globalStep: Int?, wallTime: Double?) {
-        let event = SummaryWriter.event(summary, globalStep, wallTime ?? Date().timeIntervalSince1970)
+        append(SummaryWriter.event(summary, globalStep, wallTime ?? Date().timeIntervalSince1970))
+    }
+
+    /// Appends to this writer's event file, opening a new one after `close()`.
+    private func append(_ event: Tensorboard_Event) {
         lock.withLock {
             if fileWriter == nil {
                 do throws(BoardError) {

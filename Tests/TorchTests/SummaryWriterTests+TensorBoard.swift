@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TorchCore
+import TorchNN
 import TorchBoard
 
 /// Runs scripts/read-events, which reads event files with the `tensorboard` Python package
@@ -66,6 +67,7 @@ private func entries(_ run: [String: Any], _ kind: String, _ tag: String) throws
         writer.addText("notes", "**hello** from Swift: λ", globalStep: 4)
         writer.addHparams(["lr": 0.01, "batch_size": 100, "optimizer": "adam", "shuffle": true],
                           metrics: ["hparam/accuracy": 0.9], runName: "hp")
+        writer.addGraph(GraphNet(), Tensor.rand([5, 1, 6, 6]))
         // Flushed but still open, as a crashed or running program leaves it.
         try writer.flush()
 
@@ -116,6 +118,13 @@ private func entries(_ run: [String: Any], _ kind: String, _ tag: String) throws
         #expect(text["step"] as? Int == 4 && text["dtype"] as? Int == 7 && text["shape"] as? [Int] == [1])
         #expect(text["string_val"] as? [String] == ["**hello** from Swift: λ"])
         #expect((main["plugins"] as? [String: String])?["notes/text_summary"] == "text")
+
+        let graph = try #require(main["graph"] as? [[String: Any]], "no graph in run main")
+        #expect(graph.count == 13)
+        #expect(graph.first?["name"] as? String == "input/input" && graph.first?["shapes"] as? [[Int]] == [[5, 1, 6, 6]])
+        #expect(graph[1]["name"] as? String == "GraphNet/Conv2d[conv1]/Convolution_0" && graph[1]["input"] as? [String] == ["input/input"])
+        #expect(graph.last?["input"] as? [String] == ["GraphNet/Sequential[head]/Linear[2]/Add_10"])
+        #expect(graph.last?["shapes"] as? [[Int]] == [[5, 3]])
 
         let hp = try folder(json, "main/hp")
         let hparams = try #require(hp["hparams"] as? [String: [String: Any]])

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TorchCore
+import TorchNN
 @testable import TorchBoard
 
 private func hex(_ s: String) -> Data {
@@ -192,5 +193,58 @@ private func eventFiles(in folder: String) throws -> [String] {
         #expect(same.bucketLimit == [2.5, 3.5] && same.bucket == [0, 2])
         let sturges = Histogram.make([1, 2, 2.5, 4, 10], bins: "sturges")
         #expect(sturges.bucketLimit == [1, 3.25, 5.5, 7.75, 10] && sturges.bucket == [0, 3, 1, 0, 1])
+    }
+}
+
+final class GraphNet: Module {
+    let conv1 = Conv2d(inChannels: 1, outChannels: 2, kernelSize: 3)
+    let head = Sequential(Linear(inFeatures: 8, outFeatures: 4), ReLU(), Linear(inFeatures: 4, outFeatures: 3))
+
+    override func forward(_ t: Tensor) -> Tensor {
+        let t = F.maxPool2d(F.relu(conv1(t)), kernelSize: 2, stride: 2)
+        return head(t.reshape(-1, 8))
+    }
+}
+
+@Suite struct GraphTraceTests {
+    @Test func graphFollowsTheDataThroughScopedModules() {
+        let net = GraphNet()
+        let graph = GraphTrace.graphDef(net, Tensor.rand([5, 1, 6, 6]))
+        let lin0 = "GraphNet/Sequential[head]/Linear[0]", lin2 = "GraphNet/Sequential[head]/Linear[2]"
+        let expected: [(String, String, [String])] = [
+            ("input/input", "IO Node", []),
+            ("GraphNet/Conv2d[conv1]/Convolution_0", "Convolution", ["input/input"]),
+            ("GraphNet/Relu_1", "Relu", ["GraphNet/Conv2d[conv1]/Convolution_0"]),
+            ("GraphNet/MaxPool2DWithIndices_2", "MaxPool2DWithIndices", ["GraphNet/Relu_1"]),
+            ("GraphNet/View_3", "View", ["GraphNet/MaxPool2DWithIndices_2"]),
+            ("\(lin0)/T_4", "T", []),
+            ("\(lin0)/Mm_5", "Mm", ["GraphNet/View_3", "\(lin0)/T_4"]),
+            ("\(lin0)/Add_6", "Add", ["\(lin0)/Mm_5"]),
+            ("GraphNet/Sequential[head]/ReLU[1]/Relu_7", "Relu", ["\(lin0)/Add_6"]),
+            ("\(lin2)/T_8", "T", []),
+            ("\(lin2)/Mm_9", "Mm", ["GraphNet/Sequential[head]/ReLU[1]/Relu_7", "\(lin2)/T_8"]),
+            ("\(lin2)/Add_10", "Add", ["\(lin2)/Mm_9"]),
+            ("output/output", "IO Node", ["\(lin2)/Add_10"]),
+        ]
+        #expect(graph.node.map(\.name) == expected.map(\.0))
+        #expect(graph.node.map(\.op) == expected.map(\.1))
+        #expect(graph.node.map(\.input) == expected.map(\.2))
+        let shapes = graph.node.map { $0.attr["_output_shapes"]?.list.shape.first?.dim.map(\.size) }
+        #expect(shapes[0] == [5, 1, 6, 6] && shapes[1] == [5, 2, 4, 4] && shapes[8] == [5, 4] && shapes[12] == [5, 3])
+        #expect(graph.versions.producer == 22)
+    }
+
+    @Test func tracingLeavesTheModelAsItWas() {
+        let net = GraphNet()
+        let bn = BatchNorm1d(numFeatures: 3)
+        let model = Sequential(net, bn)
+        let before = bn.runningMean!.toArray(Float.self)
+        _ = GraphTrace.graphDef(model, Tensor.rand([4, 1, 6, 6]))
+        #expect(model.training && net.training && bn.training)
+        #expect(bn.runningMean!.toArray(Float.self) == before)
+        #expect(net.conv1.weight.grad == nil)
+        let graph = GraphTrace.graphDef(model, Tensor.rand([4, 1, 6, 6]))
+        #expect(graph.node.contains { $0.name.hasPrefix("Sequential/GraphNet[0]/Conv2d[conv1]/Convolution_") })
+        #expect(graph.node.contains { $0.name.hasPrefix("Sequential/BatchNorm1d[1]/") })
     }
 }
