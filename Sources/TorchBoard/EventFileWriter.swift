@@ -25,7 +25,9 @@ final class EventFileWriter: @unchecked Sendable {
     convenience init(logDir: String, flushSecs: Double, filenameSuffix: String) throws(BoardError) {
         try makeDirectories(logDir)
         let now = Date().timeIntervalSince1970
-        let name = "events.out.tfevents." + String(format: "%010d", Int(now)) + ".\(currentHostName())"
+        let seconds = String(Int(now))
+        let name = "events.out.tfevents." + String(repeating: "0", count: max(0, 10 - seconds.count)) + seconds
+            + ".\(currentHostName())"
             + ".\(getpid()).\(nextFileUID())\(filenameSuffix)"
         try self.init(path: (logDir as NSString).appendingPathComponent(name), flushSecs: flushSecs)
     }

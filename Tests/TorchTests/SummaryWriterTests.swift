@@ -140,6 +140,13 @@ private func eventFiles(in folder: String) throws -> [String] {
         try a.close()
         try b.close()
         #expect(try eventFiles(in: folder).count == 2)
+        // As in PyTorch, adding after close() starts a new file.
+        a.addScalar("Loss", 1, globalStep: 1)
+        try a.close()
+        let names = try eventFiles(in: folder)
+        #expect(names.count == 3)
+        let counts = try names.map { try TFRecord.records(in: Data(contentsOf: URL(fileURLWithPath: folder + "/" + $0))).count }
+        #expect(counts.sorted() == [1, 1, 2])
     }
 
     @Test func folderThatCannotBeMadeThrows() throws {
