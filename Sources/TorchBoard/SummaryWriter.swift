@@ -34,7 +34,8 @@ import Darwin
 /// kept and thrown by the next ``flush()`` or ``close()``.
 ///
 /// Programming errors stop the program with a PyTorch-style message: an image whose shape
-/// does not fit `dataFormats` or that has 2 or more than 4 channels, an empty tensor to
+/// does not fit `dataFormats`, an image with other than 1, 3 or 4 channels (a batch for
+/// ``addImages(_:_:globalStep:dataFormats:wallTime:)``: 1 or 3), an empty tensor to
 /// ``addHistogram(_:_:globalStep:bins:wallTime:)``, an unknown `bins` name. Values that depend
 /// on the data do not: NaN and infinite values are left out of a histogram (with a warning
 /// on stderr), and NaN pixels are written as 0.
