@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // OpenBLAS's CBLAS on Linux; macOS uses Accelerate instead.
@@ -37,7 +38,13 @@ let package = Package(
         .target(name: "TorchData", dependencies: ["TorchCore"]),
         .target(name: "TorchVision", dependencies: ["TorchData", "CZlib"]),
         .target(name: "TorchTrain", dependencies: ["TorchCore", "TorchNN", "TorchOptim", "TorchData", "TorchVision"]),
-        .target(name: "Torch", dependencies: ["TorchCore", "TorchNN", "TorchOptim", "TorchData", "TorchVision", "TorchTrain"]),
+        // TensorBoard event files; Generated/ is made from Proto/ by scripts/generate-protos.
+        .target(
+            name: "TorchBoard",
+            dependencies: ["TorchCore", "TorchNN", "TorchVision", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Proto"]
+        ),
+        .target(name: "Torch", dependencies: ["TorchCore", "TorchNN", "TorchOptim", "TorchData", "TorchVision", "TorchBoard", "TorchTrain"]),
         .executableTarget(
             name: "swifttorch",
             dependencies: ["Torch", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -54,7 +61,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TorchTests",
-            dependencies: ["TorchCore", "TorchNN", "TorchOptim", "TorchData", "TorchVision", "TorchTrain"],
+            dependencies: ["TorchCore", "TorchNN", "TorchOptim", "TorchData", "TorchVision", "TorchBoard", "TorchTrain"],
             exclude: ["CourseGoldenPendingTests.swift.txt"],
             resources: [.copy("Fixtures")]
         ),

@@ -4,3 +4,4 @@
 @_exported import TorchOptim
 @_exported import TorchData
 @_exported import TorchTrain
+@_exported import TorchBoard
