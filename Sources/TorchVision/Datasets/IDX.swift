@@ -51,18 +51,20 @@ public func readIDX(_ path: String, maxBytes: Int = 1 << 32) throws(DatasetError
                          actualBytes: 4 + headerGot)
     }
     var shape: [Int] = []
-    var count = 1
+    // Zero sizes count as ones: a tensor's strides multiply the other sizes all the same.
+    var span = 1
     for d in 0..<rank {
         let size = header[4 * d..<4 * d + 4].reduce(0) { $0 << 8 | Int($1) }
-        let (product, overflow) = count.multipliedReportingOverflow(by: size)
+        let (product, overflow) = span.multipliedReportingOverflow(by: max(size, 1))
         guard !overflow, product <= (1 << 40) else {
             throw .unexpectedContents(file: path, reason: "the IDX header announces an impossible size \(shape + [size])")
         }
         shape.append(size)
-        count = product
+        span = product
     }
+    let count = shape.reduce(1, *)
     let headerBytes = 4 + header.count
-    // count ≤ 2^40 and itemSize ≤ 8, so neither sum nor product can overflow.
+    // count ≤ span ≤ 2^40 and itemSize ≤ 8, so neither sum nor product can overflow.
     let dataBytes = count * dtype.itemSize
     let totalBytes = headerBytes + dataBytes
     let describe = "\(shape.map(String.init).joined(separator: "×")) \(dtype.name) values after a \(headerBytes)-byte header"
