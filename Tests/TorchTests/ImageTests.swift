@@ -205,6 +205,19 @@ import TorchVision
         }
     }
 
+    @Test func imageFolderSubscriptStopsWithTheDecoderMessage() async {
+        let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            try withTemporaryDirectory { dir in
+                try FileManager.default.createDirectory(at: dir.appendingPathComponent("a"), withIntermediateDirectories: true)
+                try Data([0x89, 0x50]).write(to: dir.appendingPathComponent("a/broken.png"))
+                _ = try ImageFolder(root: dir.path)[0]
+            }
+        }
+        let text = String(decoding: r?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(text.contains("ImageFolder: cannot read sample 0: "))
+        #expect(text.contains("broken.png: corrupt PNG file: the file ends after 2 bytes, inside the PNG signature"))
+    }
+
     @Test(arguments: [0, 2]) func corruptImageInFolderThrowsFromTheDataLoader(numWorkers: Int) throws {
         try withTemporaryDirectory { dir in
             for k in 0..<5 { try writePNG(dir, "a/\(k).png", value: k) }
