@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TorchCore
+import TorchData
 import TorchVision
 
 /// makeGrid, saveImage, read modes and ImageFolder. The make_grid fixtures come from
@@ -187,10 +188,50 @@ import TorchVision
             try FileManager.default.createDirectory(at: dir.appendingPathComponent("b"), withIntermediateDirectories: true)
             try FileManager.default.createDirectory(at: dir.appendingPathComponent("c"), withIntermediateDirectories: true)
             expectFolderError(dir.path) { $0 == "\(dir.path): found no valid file for the classes b, c; supported extensions are: .png" }
+        }
+    }
+
+    @Test func imageFolderDecodesWhenASampleIsRead() throws {
+        try withTemporaryDirectory { dir in
+            try writePNG(dir, "a/x.png", value: 3)
+            try writePNG(dir, "b/y.png", value: 4)
+            let folder = try ImageFolder(root: dir.path, mode: .gray)
+            // Replaced after the dataset was made: the new contents are what a read sees.
+            try writePNG(dir, "a/x.png", value: 8)
+            expectEqual(try folder.sample(at: 0).0, Tensor.full([2, 3], 8, dtype: .uint8))
+            try FileManager.default.removeItem(at: dir.appendingPathComponent("b/y.png"))
+            let gone = dir.appendingPathComponent("b/y.png").path
+            #expect(throws: ImageError.io(file: gone, operation: "open", reason: "no such file")) { _ = try folder.sample(at: 1) }
+        }
+    }
+
+    @Test func imageFolderSubscriptStopsWithTheDecoderMessage() async {
+        let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            try withTemporaryDirectory { dir in
+                try FileManager.default.createDirectory(at: dir.appendingPathComponent("a"), withIntermediateDirectories: true)
+                try Data([0x89, 0x50]).write(to: dir.appendingPathComponent("a/broken.png"))
+                _ = try ImageFolder(root: dir.path)[0]
+            }
+        }
+        let text = String(decoding: r?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(text.contains("ImageFolder: cannot read sample 0: "))
+        #expect(text.contains("broken.png: corrupt PNG file: the file ends after 2 bytes, inside the PNG signature"))
+    }
+
+    @Test(arguments: [0, 2]) func corruptImageInFolderThrowsFromTheDataLoader(numWorkers: Int) throws {
+        try withTemporaryDirectory { dir in
+            for k in 0..<5 { try writePNG(dir, "a/\(k).png", value: k) }
+            try writePNG(dir, "b/ok.png", value: 0)
             try Data([0x89, 0x50, 0x4E, 0x47]).write(to: dir.appendingPathComponent("b/broken.png"))
-            try writePNG(dir, "c/ok.png", value: 0)
+            let folder = try ImageFolder(root: dir.path)   // lists the files only: no error yet
+            #expect(folder.count == 7)
             let broken = dir.appendingPathComponent("b/broken.png").path
-            expectFolderError(dir.path) { $0.hasPrefix(broken + ": corrupt PNG file") }
+            let expected = ImageError.corrupt(file: broken, reason: "the file ends after 4 bytes, inside the PNG signature")
+            #expect(throws: expected) { _ = try folder.sample(at: 5) }
+            var delivered = 0
+            let loader = DataLoader(folder, batchSize: 2, numWorkers: numWorkers)
+            #expect(throws: expected) { try loader.forEach { _ in delivered += 1 } }
+            #expect(delivered == 2)
         }
     }
 }

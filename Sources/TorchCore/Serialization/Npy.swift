@@ -87,12 +87,10 @@ public func loadNpy(from url: URL) throws -> Tensor {
     }
     let header = try NpyHeader(try file.bytes(count: headerLength, at: headerStart, what: "the .npy header"), utf8: major == 3, file: path)
     let dataStart = headerStart + headerLength
-    var bytes = header.dtype.itemSize
-    for d in header.shape {
-        let (p, overflow) = bytes.multipliedReportingOverflow(by: d)
-        if overflow { throw SerializationError.invalidNpy(file: path, reason: "shape \(header.shape) is too large") }
-        bytes = p
+    guard shapeFits(header.shape, itemSize: header.dtype.itemSize) else {
+        throw SerializationError.invalidNpy(file: path, reason: "shape \(header.shape) is too large")
     }
+    let bytes = header.shape.reduce(header.dtype.itemSize, *)
     let found = file.size - dataStart
     guard found >= bytes else {
         throw SerializationError.truncated(file: path, what: "the data of shape \(shapeString(header.shape)) ('\(header.descr)')",

@@ -110,12 +110,10 @@ struct SafetensorsHeader {
         guard offsets[0] <= offsets[1] else {
             throw SerializationError.invalidEntry(file: file, key: name, reason: "data_offsets \(shapeString(offsets)) end before they begin")
         }
-        var bytes = dtype.itemSize
-        for d in shape {
-            let (p, overflow) = bytes.multipliedReportingOverflow(by: d)
-            if overflow { throw SerializationError.invalidEntry(file: file, key: name, reason: "shape \(shapeString(shape)) is too large") }
-            bytes = p
+        guard shapeFits(shape, itemSize: dtype.itemSize) else {
+            throw SerializationError.invalidEntry(file: file, key: name, reason: "shape \(shapeString(shape)) is too large")
         }
+        let bytes = shape.reduce(dtype.itemSize, *)
         guard offsets[1] - offsets[0] == bytes else {
             throw SerializationError.sizeMismatch(file: file, key: name, shape: shape, dtype: dtypeName,
                                 expectedBytes: bytes, foundBytes: offsets[1] - offsets[0])

@@ -10,17 +10,29 @@ import TorchData
 /// the file and native in the tensor). Whether the file is gzipped is detected from its
 /// bytes, not its name. The data is decompressed straight into the tensor's memory.
 ///
+/// The size the header announces is checked before memory is allocated for it, so a damaged
+/// or hostile file throws instead of exhausting memory: a raw file must hold exactly the
+/// announced bytes; a gzipped one must announce at most `maxBytes` of data, no more than
+/// deflate can expand the file to (1032:1), and the size its gzip trailer records.
+///
 /// ```swift
 /// let images = try readIDX("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")
 /// images.shape   // [60000, 28, 28], uint8
 /// ```
 ///
+/// - Parameters:
+///   - path: The file, gzipped or not.
+///   - maxBytes: The most data bytes a gzipped file may announce (default 4 GiB, about 90
+///     times Fashion-MNIST's training images). Raw files are checked against their size
+///     instead.
 /// - Throws: ``DatasetError`` naming the file when it can't be opened, doesn't start with
-///   an IDX magic number, ends before the announced data, holds more than it, or is a
-///   damaged gzip stream.
-public func readIDX(_ path: String) throws(DatasetError) -> Tensor {
-    guard let file = gzopen(path, "rb") else {
-        throw .io(file: path, reason: systemError())
+///   an IDX magic number, ends before the announced data, holds more than it, announces
+///   more than `maxBytes` (gzipped), or is a damaged gzip stream.
+public func readIDX(_ path: String, maxBytes: Int = 1 << 32) throws(DatasetError) -> Tensor {
+    let (fd, fileSize) = try openForReading(path)
+    guard let file = gzdopen(fd, "rb") else {
+        close(fd)
+        throw .io(file: path, reason: "zlib cannot open the file (out of memory)")
     }
     defer { gzclose(file) }
     gzbuffer(file, 1 << 18)
@@ -39,19 +51,50 @@ public func readIDX(_ path: String) throws(DatasetError) -> Tensor {
                          actualBytes: 4 + headerGot)
     }
     var shape: [Int] = []
-    var count = 1
+    // Zero sizes count as ones: a tensor's strides multiply the other sizes all the same.
+    var span = 1
     for d in 0..<rank {
         let size = header[4 * d..<4 * d + 4].reduce(0) { $0 << 8 | Int($1) }
-        let (product, overflow) = count.multipliedReportingOverflow(by: size)
+        let (product, overflow) = span.multipliedReportingOverflow(by: max(size, 1))
         guard !overflow, product <= (1 << 40) else {
             throw .unexpectedContents(file: path, reason: "the IDX header announces an impossible size \(shape + [size])")
         }
         shape.append(size)
-        count = product
+        span = product
     }
+    let count = shape.reduce(1, *)
     let headerBytes = 4 + header.count
+    // count ≤ span ≤ 2^40 and itemSize ≤ 8, so neither sum nor product can overflow.
     let dataBytes = count * dtype.itemSize
+    let totalBytes = headerBytes + dataBytes
     let describe = "\(shape.map(String.init).joined(separator: "×")) \(dtype.name) values after a \(headerBytes)-byte header"
+    func tooLong() -> DatasetError {
+        .unexpectedContents(file: path, reason: "more bytes than the IDX header announces (\(describe), "
+                            + "\(totalBytes) bytes in all); the file is not one IDX array")
+    }
+
+    if gzdirect(file) == 1 {
+        if fileSize < totalBytes {
+            throw .truncated(file: path, header: describe, expectedBytes: totalBytes, actualBytes: fileSize)
+        }
+        if fileSize > totalBytes { throw tooLong() }
+    } else {
+        guard dataBytes <= maxBytes else {
+            throw .unexpectedContents(file: path, reason: "the IDX header announces \(describe), \(dataBytes) bytes, more than "
+                                      + "the \(maxBytes)-byte limit for gzipped files; pass a larger maxBytes to readIDX to read it")
+        }
+        if !gzipSizeIsPlausible(fd: fd, fileSize: fileSize, totalBytes: totalBytes) {
+            // Count what the stream really holds, in a small buffer, before trusting the header.
+            let held = try countDecompressed(file, after: headerBytes, limit: totalBytes + 1, path: path)
+            if held < totalBytes {
+                throw .truncated(file: path, header: describe, expectedBytes: totalBytes, actualBytes: held)
+            }
+            if held > totalBytes { throw tooLong() }
+            guard gzrewind(file) == 0, gzseek(file, headerBytes, SEEK_SET) == headerBytes else {
+                throw .io(file: path, reason: zlibError(file))
+            }
+        }
+    }
 
     let tensor = Tensor.empty(shape, dtype: dtype)
     var done = 0
@@ -63,16 +106,16 @@ public func readIDX(_ path: String) throws(DatasetError) -> Tensor {
         if Int(n) < chunk { break }
     }
     if done < dataBytes {
-        throw .truncated(file: path, header: describe, expectedBytes: headerBytes + dataBytes,
-                         actualBytes: headerBytes + done)
+        throw .truncated(file: path, header: describe, expectedBytes: totalBytes, actualBytes: headerBytes + done)
     }
     var extra: UInt8 = 0
     let more = gzread(file, &extra, 1)
     if more < 0 { throw .io(file: path, reason: zlibError(file)) }
-    if more > 0 {
-        throw .unexpectedContents(file: path, reason: "more bytes than the IDX header announces (\(describe), "
-                                  + "\(headerBytes + dataBytes) bytes in all); the file is not one IDX array")
-    }
+    if more > 0 { throw tooLong() }
+    // A stream cut inside its trailer yields all the data; only gzerror tells.
+    var code: Int32 = Z_OK
+    _ = gzerror(file, &code)
+    if code != Z_OK { throw .io(file: path, reason: zlibError(file)) }
     swapToNative(tensor, count: count)
     return tensor
 }
@@ -88,6 +131,49 @@ func idxDType(_ byte: UInt8) -> DType? {
     case 0x0E: .float64
     default: nil
     }
+}
+
+/// Opens `path` and returns its descriptor and size; a directory is refused.
+private func openForReading(_ path: String) throws(DatasetError) -> (Int32, Int) {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    if fd < 0 { throw .io(file: path, reason: systemError()) }
+    var st = stat()
+    if fstat(fd, &st) != 0 {
+        let reason = systemError()
+        close(fd)
+        throw .io(file: path, reason: reason)
+    }
+    if (st.st_mode & S_IFMT) == S_IFDIR {
+        close(fd)
+        throw .io(file: path, reason: "it is a directory")
+    }
+    return (fd, Int(st.st_size))
+}
+
+/// Whether a gzip file of `fileSize` bytes can hold `totalBytes` once inflated: deflate
+/// expands at most 1032:1, and the trailer's ISIZE records the length modulo 2^32.
+private func gzipSizeIsPlausible(fd: Int32, fileSize: Int, totalBytes: Int) -> Bool {
+    let (bound, overflow) = fileSize.multipliedReportingOverflow(by: 1032)
+    guard overflow || totalBytes <= bound, fileSize >= 18 else { return false }
+    var trailer = [UInt8](repeating: 0, count: 4)
+    let n = trailer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 4, off_t(fileSize - 4)) }
+    guard n == 4 else { return false }
+    let isize = UInt32(trailer[0]) | UInt32(trailer[1]) << 8 | UInt32(trailer[2]) << 16 | UInt32(trailer[3]) << 24
+    return isize == UInt32(truncatingIfNeeded: totalBytes)
+}
+
+/// How many bytes the stream holds in all (`already` of them read), counting no further than `limit`.
+private func countDecompressed(_ file: gzFile, after already: Int, limit: Int, path: String) throws(DatasetError) -> Int {
+    var scratch = [UInt8](repeating: 0, count: 1 << 16)
+    var total = already
+    while total < limit {
+        let want = min(scratch.count, limit - total)
+        let n = scratch.withUnsafeMutableBytes { gzread(file, $0.baseAddress, UInt32(want)) }
+        if n < 0 { throw .io(file: path, reason: zlibError(file)) }
+        if n == 0 { break }
+        total += Int(n)
+    }
+    return total
 }
 
 private func readBytes(_ file: gzFile, into buffer: inout [UInt8], path: String) throws(DatasetError) -> Int {

@@ -1,6 +1,6 @@
 /// Why an image could not be read, decoded, encoded or written.
 ///
-/// Every case names the file (or "PNG data" for bytes handed to ``decodePNG(_:)``) and
+/// Every case names the file (or "PNG data" for bytes handed to ``decodePNG(_:mode:maxPixels:)``) and
 /// what was wrong, so the message alone says what to fix.
 ///
 /// ```swift
@@ -15,6 +15,9 @@ public enum ImageError: Error, CustomStringConvertible, Equatable, Sendable {
     case corrupt(file: String, reason: String)
     /// A valid PNG that uses a feature this decoder does not read (16-bit samples, interlacing).
     case unsupported(file: String, feature: String)
+    /// The image has more pixels than ``PNGDecoder/maxPixels`` allows (a guard against
+    /// small files that announce huge images).
+    case tooLarge(file: String, width: Int, height: Int, limit: Int)
     /// The tensor handed to an encoder or writer cannot be stored as an image.
     case invalidImage(reason: String)
     /// A folder of images (``ImageFolder``) is missing or does not hold what it must.
@@ -30,6 +33,10 @@ public enum ImageError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(file): corrupt PNG file: \(reason); re-create or re-export the image"
         case let .unsupported(file, feature):
             return "\(file): unsupported PNG: \(feature); re-save it as an 8-bit, non-interlaced PNG (gray, RGB, RGBA or palette)"
+        case let .tooLarge(file, width, height, limit):
+            let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+            return "\(file): the image is \(width)x\(height) (\(overflow ? "too many" : String(pixels)) pixels), more than "
+                + "the limit of \(limit) pixels; if the file is trusted, raise PNGDecoder.maxPixels to read it"
         case let .invalidImage(reason):
             return reason
         case let .folder(path, reason):

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import TorchCore
 
@@ -7,8 +6,12 @@ import TorchCore
 ///
 /// Classes are the sub-folders of `root`, sorted; files are found recursively and ordered as
 /// torchvision orders them (class by class, folders by path, names sorted). Only files ending
-/// in ``extensions`` (PNG; case ignored) are used. All images are decoded when the dataset is
-/// created, so a bad file throws here, naming it, rather than during training.
+/// in ``extensions`` (PNG; case ignored) are used.
+///
+/// Creating the dataset only lists the files; each image is read and decoded when its sample
+/// is, as torchvision's loader does, so a folder larger than memory works. A file that can't
+/// be decoded throws its ``ImageError``, naming it, from ``sample(at:)``, and so from a
+/// ``DataLoader`` pass; the subscript, which cannot throw, stops the program with that message.
 ///
 /// A sample is `(image, classIndex)`. Without a transform the image is laid out as a PIL
 /// image would be, ready for `ToTensor()`: uint8 `[H, W, C]`, or `[H, W]` for `mode: .gray`.
@@ -17,7 +20,7 @@ import TorchCore
 /// ```swift
 /// let photos = try ImageFolder(root: "my-clothes", transform: Compose([ToTensor()]), mode: .gray)
 /// photos.classes                 // ["Bag", "Sneaker"]
-/// let (x, label) = photos[0]     // x: float32 [1, H, W], label: 0
+/// let (x, label) = try photos.sample(at: 0)   // x: float32 [1, H, W], label: 0
 /// ```
 public struct ImageFolder: Dataset, Sendable, CustomStringConvertible {
     /// The file name endings that count as images.
@@ -39,12 +42,11 @@ public struct ImageFolder: Dataset, Sendable, CustomStringConvertible {
     public let transform: (any Transform)?
     /// Applied to each label when a sample is read.
     public let targetTransform: (@Sendable (Int) -> Int)?
-    private let images: [Tensor]
 
-    /// Finds and decodes the images under `root`.
+    /// Finds the classes and image files under `root`; nothing is decoded yet.
     ///
     /// - Throws: ``ImageError/folder(path:reason:)`` when `root` is missing or has no class
-    ///   folders, or a class has no PNG file; the decoder's ``ImageError`` for a bad file.
+    ///   folders, or a class has no PNG file.
     public init(root: String, transform: (any Transform)? = nil,
                 targetTransform: (@Sendable (Int) -> Int)? = nil, mode: ImageReadMode = .rgb) throws {
         self.root = root
@@ -65,7 +67,6 @@ public struct ImageFolder: Dataset, Sendable, CustomStringConvertible {
         }
         samples = found
         targets = found.map(\.classIndex)
-        images = try Self.decodeAll(found.map(\.path), mode: mode)
     }
 
     /// The same as ``samples`` (torchvision's `imgs`).
@@ -73,11 +74,24 @@ public struct ImageFolder: Dataset, Sendable, CustomStringConvertible {
 
     public var count: Int { samples.count }
 
-    /// Sample `index`: the image (through `transform`) and its class index (through `targetTransform`).
+    /// Sample `index`: the image (through `transform`) and its class index (through
+    /// `targetTransform`); stops the program when the file can't be read (``sample(at:)`` throws instead).
     public subscript(index: Int) -> (Tensor, Int) {
+        do {
+            return try sample(at: index)
+        } catch {
+            fatalError("ImageFolder: cannot read sample \(index): \(error)")
+        }
+    }
+
+    /// Reads and decodes sample `index`: the image (through `transform`) and its class index
+    /// (through `targetTransform`).
+    ///
+    /// - Throws: the decoder's ``ImageError``, naming the file, when it can't be read.
+    public func sample(at index: Int) throws -> (Tensor, Int) {
         torchCheck(index >= 0 && index < count,
                    "ImageFolder: index \(index) is out of range for a dataset of \(count) samples")
-        let image = images[index], label = targets[index]
+        let image = try Self.load(samples[index].path, mode: mode), label = targets[index]
         return (transform.map { $0(image) } ?? image, targetTransform.map { $0(label) } ?? label)
     }
 
@@ -141,23 +155,10 @@ public struct ImageFolder: Dataset, Sendable, CustomStringConvertible {
         return folders.flatMap { folder, files in files.map { (folder as NSString).appendingPathComponent($0) } }
     }
 
-    /// Decodes the files on all cores; the first failure (in sample order) is thrown.
-    static func decodeAll(_ paths: [String], mode: ImageReadMode) throws -> [Tensor] {
-        final class Slots: @unchecked Sendable {
-            var results: [Result<Tensor, any Error>?]
-            init(_ n: Int) { results = Array(repeating: nil, count: n) }
-        }
-        let slots = Slots(paths.count)
-        slots.results.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let out = buffer
-            DispatchQueue.concurrentPerform(iterations: paths.count) { i in
-                out[i] = Result {
-                    let chw = try readImage(paths[i], mode: mode)
-                    // PIL's layout: [H, W] for one channel, else [H, W, C].
-                    return chw.shape[0] == 1 ? chw[0].contiguous() : chw.permute(1, 2, 0).contiguous()
-                }
-            }
-        }
-        return try slots.results.map { try $0!.get() }
+    /// torchvision's default loader: the image at `path` in `mode`, laid out as PIL would
+    /// (`[H, W]` for one channel, else `[H, W, C]`).
+    static func load(_ path: String, mode: ImageReadMode) throws -> Tensor {
+        let chw = try readImage(path, mode: mode)
+        return chw.shape[0] == 1 ? chw[0].contiguous() : chw.permute(1, 2, 0).contiguous()
     }
 }

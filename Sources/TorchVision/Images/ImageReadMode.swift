@@ -1,6 +1,6 @@
 import TorchCore
 
-/// Which channels ``readImage(_:mode:)`` returns (`torchvision.io.ImageReadMode`).
+/// Which channels ``readImage(_:mode:maxPixels:)`` returns (`torchvision.io.ImageReadMode`).
 public enum ImageReadMode: String, Sendable, CaseIterable {
     /// The file's own channels: 1 gray, 2 gray + alpha, 3 RGB, 4 RGBA.
     case unchanged

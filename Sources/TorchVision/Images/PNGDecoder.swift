@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TorchCore
 
 /// Reads an image file into a uint8 `[C, H, W]` tensor, like `torchvision.io.read_image`.
@@ -8,6 +9,12 @@ import TorchCore
 /// palette images with 1, 2 or 4 bits per sample are expanded to 8 bits. Every chunk's
 /// CRC is checked. 16-bit and interlaced files throw ``ImageError/unsupported(file:feature:)``.
 ///
+/// An image with more than `maxPixels` pixels throws
+/// ``ImageError/tooLarge(file:width:height:limit:)`` as soon as its header is read, before
+/// any memory is allocated for it. The default is ``PNGDecoder/maxPixels`` (178,956,970
+/// unless changed, PIL's limit); pass a larger value, or raise that setting, to read larger
+/// trusted files.
+///
 /// ```swift
 /// let image = try readImage("shirt.png")          // uint8 [1, 28, 28]
 /// let x = image.to(dtype: .float32) / 255          // what ToTensor gives
@@ -15,7 +22,8 @@ import TorchCore
 /// ```
 ///
 /// `mode` converts the channels (``ImageReadMode``); by default they stay as stored.
-public func readImage(_ path: String, mode: ImageReadMode = .unchanged) throws -> Tensor {
+public func readImage(_ path: String, mode: ImageReadMode = .unchanged,
+                      maxPixels: Int = PNGDecoder.maxPixels) throws -> Tensor {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
         throw ImageError.io(file: path, operation: "open", reason: "no such file")
@@ -27,36 +35,84 @@ public func readImage(_ path: String, mode: ImageReadMode = .unchanged) throws -
     } catch {
         throw ImageError.io(file: path, operation: "read", reason: error.localizedDescription)
     }
-    return mode.convert(try PNGDecoder.decode([UInt8](data), source: path))
+    return mode.convert(try PNGDecoder.decode([UInt8](data), source: path, maxPixels: maxPixels))
 }
 
 /// Decodes PNG bytes into a uint8 `[C, H, W]` tensor (`torchvision.io.decode_png`).
 ///
-/// The same formats and modes as ``readImage(_:mode:)``; errors name the source "PNG data".
+/// The same formats, modes and pixel limit as ``readImage(_:mode:maxPixels:)``; errors name
+/// the source "PNG data".
 ///
 /// ```swift
 /// let image = try decodePNG(try Data(contentsOf: url))
 /// ```
-public func decodePNG(_ data: Data, mode: ImageReadMode = .unchanged) throws -> Tensor {
-    mode.convert(try PNGDecoder.decode([UInt8](data), source: "PNG data"))
+public func decodePNG(_ data: Data, mode: ImageReadMode = .unchanged,
+                      maxPixels: Int = PNGDecoder.maxPixels) throws -> Tensor {
+    mode.convert(try PNGDecoder.decode([UInt8](data), source: "PNG data", maxPixels: maxPixels))
 }
 
 /// The fields of a PNG's IHDR chunk that decoding needs.
+///
+/// The parser admits widths and heights below 2^31 and at most ``PNGDecoder/maxPixels``
+/// pixels; the byte counts below are computed with overflow checks all the same, since the
+/// limit can be raised to anything.
 struct PNGHeader {
     var width: Int, height: Int, bitDepth: Int, colorType: Int
 
     /// Samples per pixel in the file (a palette index counts as one).
-    var samplesPerPixel: Int { [0: 1, 2: 3, 3: 1, 4: 2, 6: 4][colorType]! }
-    /// Bytes in one unfiltered row.
+    var samplesPerPixel: Int {
+        switch colorType {
+        case 2: 3
+        case 4: 2
+        case 6: 4
+        default: 1
+        }
+    }
+    /// Bytes in one unfiltered row (below 2^34 for a width below 2^31).
     var rowBytes: Int { (width * samplesPerPixel * bitDepth + 7) / 8 }
     /// The byte distance to the same sample of the previous pixel (at least 1), as the filters use it.
     var filterStride: Int { max(1, samplesPerPixel * bitDepth / 8) }
+    /// Bytes of the inflated image data: each row with its filter-type byte; nil on overflow.
+    var filteredBytes: Int? {
+        let (n, overflow) = (rowBytes + 1).multipliedReportingOverflow(by: height)
+        return overflow ? nil : n
+    }
+    /// Bytes of the decoded `[channels, height, width]` image; nil on overflow.
+    func decodedBytes(channels: Int) -> Int? {
+        let (plane, o1) = width.multipliedReportingOverflow(by: height)
+        let (n, o2) = plane.multipliedReportingOverflow(by: channels)
+        return o1 || o2 ? nil : n
+    }
 }
 
-enum PNGDecoder {
+/// Settings of the PNG decoder behind ``readImage(_:mode:maxPixels:)``,
+/// ``decodePNG(_:mode:maxPixels:)`` and ``ImageFolder``.
+public enum PNGDecoder {
+    /// PIL's bound: `Image.MAX_IMAGE_PIXELS` (89,478,485) warns, twice that is an error.
+    public static let defaultMaxPixels = 178_956_970
+
+    /// The most pixels (width × height) an image may have unless a call passes its own
+    /// `maxPixels`; larger images throw ``ImageError/tooLarge(file:width:height:limit:)``
+    /// before anything is allocated.
+    ///
+    /// The default, ``defaultMaxPixels``, is PIL's: about 13,000 × 13,000, 537 MB as RGB.
+    /// It guards against "decompression bombs", small files that announce huge images.
+    /// Raise it, for the whole process and from any thread, to read larger trusted files
+    /// (``ImageFolder`` and ``DataLoader`` workers included):
+    ///
+    /// ```swift
+    /// PNGDecoder.maxPixels = 400_000_000
+    /// let scan = try readImage("scan.png")
+    /// ```
+    public static var maxPixels: Int {
+        get { maxPixelsStorage.load(ordering: .relaxed) }
+        set { maxPixelsStorage.store(newValue, ordering: .relaxed) }
+    }
+    private static let maxPixelsStorage = Atomic<Int>(defaultMaxPixels)
+
     static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
-    static func decode(_ bytes: [UInt8], source: String) throws -> Tensor {
+    static func decode(_ bytes: [UInt8], source: String, maxPixels: Int) throws -> Tensor {
         func corrupt(_ reason: String) -> ImageError { .corrupt(file: source, reason: reason) }
         guard bytes.count >= 8, Array(bytes[0..<8]) == signature else {
             // A file cut short inside the signature is still recognisably a PNG.
@@ -97,7 +153,7 @@ enum PNGDecoder {
             case "IHDR":
                 guard header == nil else { throw corrupt("more than one IHDR chunk") }
                 guard length == 13 else { throw corrupt("IHDR chunk has \(length) bytes, not 13") }
-                header = try parseHeader(Array(bytes[dataStart..<dataEnd]), source: source)
+                header = try parseHeader(Array(bytes[dataStart..<dataEnd]), source: source, maxPixels: maxPixels)
             case "PLTE":
                 guard length % 3 == 0, (3...768).contains(length) else {
                     throw corrupt("PLTE chunk has \(length) bytes; a palette is 1 to 256 RGB entries")
@@ -120,10 +176,9 @@ enum PNGDecoder {
         if h.colorType == 3 && palette.isEmpty { throw corrupt("a palette image without a PLTE chunk") }
 
         let stride = h.rowBytes + 1
-        let (expected, overflow) = stride.multipliedReportingOverflow(by: h.height)
         // deflate compresses at most about 1032:1, so a header claiming far more pixels than the
         // data can hold is rejected before allocating for it.
-        guard !overflow, expected / 1032 <= imageData.count + 64 else {
+        guard let expected = h.filteredBytes, expected / 1032 <= imageData.count + 64 else {
             throw corrupt("a \(h.width)x\(h.height) image cannot fit in \(imageData.count) bytes of compressed image data")
         }
         var raw: [UInt8]
@@ -135,10 +190,10 @@ enum PNGDecoder {
         if let badRow = unfilter(&raw, h) {
             throw corrupt("row \(badRow) has filter type \(raw[badRow * stride]); PNG filter types are 0 to 4")
         }
-        return try expand(raw, h, palette: palette, paletteAlpha: paletteAlpha, source: source)
+        return try expand(raw, h, palette: palette, paletteAlpha: paletteAlpha, source: source, maxPixels: maxPixels)
     }
 
-    static func parseHeader(_ d: [UInt8], source: String) throws -> PNGHeader {
+    static func parseHeader(_ d: [UInt8], source: String, maxPixels: Int) throws -> PNGHeader {
         let width = Int(readBigEndian32(d, 0)), height = Int(readBigEndian32(d, 4))
         let depth = Int(d[8]), color = Int(d[9])
         func corrupt(_ reason: String) -> ImageError { .corrupt(file: source, reason: reason) }
@@ -153,6 +208,10 @@ enum PNGDecoder {
         guard d[12] <= 1 else { throw corrupt("IHDR has an unknown interlace method \(d[12])") }
         if depth == 16 { throw ImageError.unsupported(file: source, feature: "16-bit samples") }
         if d[12] == 1 { throw ImageError.unsupported(file: source, feature: "Adam7 interlacing") }
+        let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+        guard !overflow, pixels <= maxPixels else {
+            throw ImageError.tooLarge(file: source, width: width, height: height, limit: maxPixels)
+        }
         return PNGHeader(width: width, height: height, bitDepth: depth, colorType: color)
     }
 
@@ -203,11 +262,15 @@ enum PNGDecoder {
     }
 
     /// The unfiltered rows as a planar uint8 `[C, H, W]` tensor.
-    static func expand(_ raw: [UInt8], _ h: PNGHeader, palette: [UInt8], paletteAlpha: [UInt8], source: String) throws -> Tensor {
-        let width = h.width, height = h.height, plane = width * height, stride = h.rowBytes + 1
+    static func expand(_ raw: [UInt8], _ h: PNGHeader, palette: [UInt8], paletteAlpha: [UInt8], source: String, maxPixels: Int) throws -> Tensor {
+        let width = h.width, height = h.height, stride = h.rowBytes + 1
         let isPalette = h.colorType == 3
         let channels = isPalette ? (paletteAlpha.isEmpty ? 3 : 4) : h.samplesPerPixel
-        var out = [UInt8](repeating: 0, count: channels * plane)
+        guard let outBytes = h.decodedBytes(channels: channels) else {
+            throw ImageError.tooLarge(file: source, width: width, height: height, limit: maxPixels)
+        }
+        let plane = width * height   // cannot overflow: outBytes did not
+        var out = [UInt8](repeating: 0, count: outBytes)
         let entries = palette.count / 3
         // Palette images become a lookup table of RGBA (alpha 255 where tRNS gives none).
         var table = [UInt8](repeating: 255, count: 256 * 4)

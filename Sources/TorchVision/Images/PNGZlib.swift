@@ -35,7 +35,7 @@ enum PNGZlib {
         return out
     }
 
-    /// Inflates the zlib stream `bytes` into exactly `expected` bytes.
+    /// Inflates the zlib stream `bytes` into exactly `expected` bytes, never more.
     ///
     /// Throws a description of the problem when the stream is damaged or holds fewer bytes;
     /// bytes beyond `expected` are ignored, as libpng does.
@@ -47,17 +47,25 @@ enum PNGZlib {
         var out = [UInt8](repeating: 0, count: expected)
         var status: Int32 = Z_OK
         var message: String?
+        var produced = 0
         bytes.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 stream.next_in = UnsafeMutablePointer(mutating: src.baseAddress)
-                stream.avail_in = uInt(src.count)
                 stream.next_out = dst.baseAddress
-                stream.avail_out = uInt(dst.count)
-                status = inflate(&stream, Z_FINISH)
+                // zlib counts in UInt32, so more than 4 GiB (a raised pixel limit) goes in pieces.
+                let piece = 1 << 30
+                var inLeft = src.count
+                while status == Z_OK && produced < dst.count {
+                    let feedIn = min(inLeft, piece), feedOut = min(dst.count - produced, piece)
+                    stream.avail_in = uInt(feedIn)
+                    stream.avail_out = uInt(feedOut)
+                    status = inflate(&stream, Z_NO_FLUSH)
+                    inLeft -= feedIn - Int(stream.avail_in)
+                    produced += feedOut - Int(stream.avail_out)
+                }
                 if let m = stream.msg { message = String(cString: m) }
             }
         }
-        let produced = Int(stream.total_out)
         switch status {
         case Z_STREAM_END where produced == expected:
             return out
