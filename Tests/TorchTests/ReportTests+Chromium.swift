@@ -5,10 +5,10 @@ import TorchCore
 import TorchVision
 
 /// Opens the report pages in headless Chromium (Debian's `chromium`, installed by
-/// `scripts/setup --report`) and checks the screenshot where the pages put their charts.
+/// `scripts/setup`) and checks the screenshot where the pages put their charts.
 /// Without Chromium the tests fail, unless `SWIFTTORCH_SKIP_CHROMIUM=1` says to skip them.
 @Suite(.enabled(if: Chromium.executable != nil || ProcessInfo.processInfo.environment["SWIFTTORCH_SKIP_CHROMIUM"] != "1",
-                "chromium is not installed (scripts/setup --report) and SWIFTTORCH_SKIP_CHROMIUM=1"))
+                "chromium is not installed (scripts/setup) and SWIFTTORCH_SKIP_CHROMIUM=1"))
 struct ReportChromiumTests {
     @Test func runReportShowsBothCurvesInEachChartAndTheConfusionMatrix() throws {
         let report = ReportSamples.runReport(epochs: 5)
@@ -69,7 +69,7 @@ enum Chromium {
     /// screenshot are also kept in DIR as `<keepAs>.html` and `<keepAs>.png`.
     static func screenshot(of html: String, width: Int, height: Int, keepAs name: String) throws -> Tensor {
         guard let chromium = executable else {
-            throw TorchError.io("chromium is not on PATH: install it with scripts/setup --report, or set SWIFTTORCH_SKIP_CHROMIUM=1 to skip this test")
+            throw TorchError.io("chromium is not on PATH: install it with scripts/setup, or set SWIFTTORCH_SKIP_CHROMIUM=1 to skip this test")
         }
         return try withTemporaryDirectory { dir in
             let page = dir.appendingPathComponent("\(name).html"), shot = dir.appendingPathComponent("\(name).png")
