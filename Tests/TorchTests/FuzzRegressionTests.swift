@@ -7,6 +7,7 @@ import TorchVision
 /// must throw the reader's typed error instead.
 @Suite struct FuzzRegressionTests {
     /// Writes `bytes` to a file named `name` in a temporary folder and calls `body` with its path.
+    @discardableResult
     func withFile<R>(_ name: String, _ bytes: [UInt8], _ body: (String) throws -> R) throws -> R {
         try withTemporaryDirectory { dir in
             let url = dir.appendingPathComponent(name)
