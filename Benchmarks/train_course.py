@@ -14,7 +14,9 @@ Prints one line per epoch, in the format `swifttorch train` uses:
 (loss: mean cross-entropy over the epoch's images; train accuracy: predictions made while
 training; seconds: the training loop of that epoch, without the test pass), then one JSON line
 with the totals: train_seconds (sum of the epochs' training loops, data loading set-up
-excluded), test_accuracy (last epoch, as a fraction), and the settings.
+excluded), train_cpu_seconds (the process's CPU time in those loops; much
+more than train_seconds × threads, or much less, points at a busy machine), test_accuracy (last epoch, as a
+fraction), and the settings.
 """
 import argparse
 import gzip
@@ -86,11 +88,11 @@ def main():
     network = Network()
     optimizer = torch.optim.Adam(network.parameters(), lr=args.lr)
 
-    epoch_seconds = []
+    epoch_seconds, cpu_seconds = [], []
     for epoch in range(1, args.epochs + 1):
         network.train()
         total_loss, correct = 0.0, 0
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         for images, labels in loader:
             preds = network(images)
             loss = F.cross_entropy(preds, labels)
@@ -100,6 +102,7 @@ def main():
             total_loss += loss.item() * images.shape[0]
             correct += (preds.argmax(dim=1) == labels).sum().item()
         epoch_seconds.append(time.perf_counter() - start)
+        cpu_seconds.append(time.process_time() - cpu_start)
 
         network.eval()
         with torch.no_grad():
@@ -114,7 +117,7 @@ def main():
                       "train_images": len(train_y), "batch_size": args.batch_size, "lr": args.lr,
                       "seed": args.seed, "normalize": args.normalize, "num_workers": 0,
                       "epoch_seconds": [round(s, 4) for s in epoch_seconds],
-                      "train_seconds": round(sum(epoch_seconds), 4),
+                      "train_seconds": round(sum(epoch_seconds), 4), "train_cpu_seconds": round(sum(cpu_seconds), 4),
                       "loss": round(total_loss / n, 6), "test_accuracy": test_accuracy}))
 
 
