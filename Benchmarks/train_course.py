@@ -16,7 +16,8 @@ training; seconds: the training loop of that epoch, without the test pass), then
 with the totals: train_seconds (sum of the epochs' training loops, data loading set-up
 excluded), train_cpu_seconds (the process's CPU time in those loops; much
 more than train_seconds × threads, or much less, points at a busy machine), test_accuracy (last epoch, as a
-fraction), and the settings.
+fraction), and the settings. On a busy machine the 2-thread time swings widely (OpenMP threads
+spin while waiting); see Benchmarks/run-train.
 """
 import argparse
 import gzip
