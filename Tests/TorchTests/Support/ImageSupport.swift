@@ -13,8 +13,9 @@ struct ExternalPNG {
     }
 }
 
-/// Decodes `path` with PIL, trying Debian's Python and then the project's venv. Returns nil
-/// when neither has PIL, so callers can skip the external check.
+/// Decodes `path` with PIL, trying Debian's Python and then `$TORCH_PYTHON` when set (the
+/// venv of `scripts/make-torch-venv` has PIL). Returns nil when neither has PIL, so callers
+/// can skip the external check.
 func decodeWithPIL(_ path: String) throws -> ExternalPNG? {
     let script = """
     import sys
@@ -22,7 +23,8 @@ func decodeWithPIL(_ path: String) throws -> ExternalPNG? {
     im = Image.open(sys.argv[1]); im.load()
     sys.stdout.buffer.write(f"{im.size[0]} {im.size[1]} {im.mode}\\n".encode()); sys.stdout.buffer.write(im.tobytes())
     """
-    for python in ["/usr/bin/python3", "/work/venv-torch/bin/python"] where FileManager.default.isExecutableFile(atPath: python) {
+    let pythons = ["/usr/bin/python3"] + [ProcessInfo.processInfo.environment["TORCH_PYTHON"]].compactMap { $0 }
+    for python in pythons where FileManager.default.isExecutableFile(atPath: python) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: python)
         p.arguments = ["-c", script, path]
