@@ -5,6 +5,8 @@ import PackageDescription
 /// (`swift run Lesson05ConfusionMatrix --limit 2000`); they share `Examples/ExampleSupport`.
 let examples = [
     "Lesson01ForwardPass", "Lesson02OutputSize", "Lesson03SingleBatch", "Lesson04TrainingLoop",
+    "Lesson05ConfusionMatrix", "Lesson06StackCat", "Lesson07TensorBoard", "Lesson08Hyperparameters",
+    "Lesson09RunBuilder",
 ]
 
 let package = Package(
