@@ -6,7 +6,8 @@ import PackageDescription
 let examples = [
     "Lesson01ForwardPass", "Lesson02OutputSize", "Lesson03SingleBatch", "Lesson04TrainingLoop",
     "Lesson05ConfusionMatrix", "Lesson06StackCat", "Lesson07TensorBoard", "Lesson08Hyperparameters",
-    "Lesson09RunBuilder",
+    "Lesson09RunBuilder", "Lesson10RunManager", "Lesson11DataLoading", "Lesson12GPU",
+    "Lesson13Normalization",
 ]
 
 let package = Package(
