@@ -7,7 +7,8 @@ let examples = [
     "Lesson01ForwardPass", "Lesson02OutputSize", "Lesson03SingleBatch", "Lesson04TrainingLoop",
     "Lesson05ConfusionMatrix", "Lesson06StackCat", "Lesson07TensorBoard", "Lesson08Hyperparameters",
     "Lesson09RunBuilder", "Lesson10RunManager", "Lesson11DataLoading", "Lesson12GPU",
-    "Lesson13Normalization",
+    "Lesson13Normalization", "Lesson14DataLoaderInternals", "Lesson15Sequential", "Lesson16BatchNorm",
+    "BuildingModels",
 ]
 
 let package = Package(
