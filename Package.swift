@@ -1,6 +1,16 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// The course's example programs under `Examples/`, one executable per lesson of part 2
+/// (`swift run Lesson05ConfusionMatrix --limit 2000`); they share `Examples/ExampleSupport`.
+let examples = [
+    "Lesson01ForwardPass", "Lesson02OutputSize", "Lesson03SingleBatch", "Lesson04TrainingLoop",
+    "Lesson05ConfusionMatrix", "Lesson06StackCat", "Lesson07TensorBoard", "Lesson08Hyperparameters",
+    "Lesson09RunBuilder", "Lesson10RunManager", "Lesson11DataLoading", "Lesson12GPU",
+    "Lesson13Normalization", "Lesson14DataLoaderInternals", "Lesson15Sequential", "Lesson16BatchNorm",
+    "BuildingModels",
+]
+
 let package = Package(
     name: "swift-torch",
     platforms: [.macOS(.v15)],
@@ -65,5 +75,8 @@ let package = Package(
             exclude: ["CourseGoldenPendingTests.swift.txt"],
             resources: [.copy("Fixtures")]
         ),
-    ]
+        .target(name: "ExampleSupport", dependencies: ["Torch", "TorchVision"], path: "Examples/ExampleSupport"),
+    ] + examples.map { name in
+        .executableTarget(name: name, dependencies: ["Torch", "TorchVision", "ExampleSupport"], path: "Examples/\(name)")
+    }
 )
