@@ -47,7 +47,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "TorchData", dependencies: ["TorchCore"]),
         .target(name: "TorchVision", dependencies: ["TorchData", "CZlib"]),
-        .target(name: "TorchTrain", dependencies: ["TorchCore", "TorchNN", "TorchOptim", "TorchData", "TorchVision"]),
+        .target(name: "TorchTrain", dependencies: ["TorchCore", "TorchNN", "TorchOptim", "TorchData", "TorchVision", "TorchBoard"]),
         // TensorBoard event files; Generated/ is made from Proto/ by scripts/generate-protos.
         .target(
             name: "TorchBoard",

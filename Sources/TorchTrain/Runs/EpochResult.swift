@@ -1,5 +1,5 @@
 /// One row of a ``RunManager``'s results: what one epoch of one run measured.
-public struct EpochResult: Hashable, Sendable {
+public struct EpochResult: Hashable, Sendable, Codable {
     /// The run's number, from 1.
     public let run: Int
     /// The epoch's number within its run, from 1.

@@ -25,4 +25,12 @@ public protocol RunLogger: AnyObject {
 
     /// Called by ``RunManager/endRun()`` with every row of the run; close files here.
     func runEnded(_ run: Run, number: Int, results: [EpochResult]) throws
+
+    /// Called by ``RunManager/stopRun()`` when a run is stopped before its last epoch (with
+    /// the rows of its completed epochs); close files here. Does nothing by default.
+    func runStopped(_ run: Run, number: Int, results: [EpochResult]) throws
+}
+
+extension RunLogger {
+    public func runStopped(_ run: Run, number: Int, results: [EpochResult]) throws {}
 }

@@ -135,6 +135,38 @@ public final class RunManager {
         try logger?.runEnded(run, number: runCount, results: runResults)
     }
 
+    /// Stops the run before its last epoch (an interrupted training): tells the logger with
+    /// ``RunLogger/runStopped(_:number:results:)`` and resets as ``endRun()`` does. An epoch
+    /// begun and not ended leaves no row.
+    public func stopRun() throws {
+        torchCheck(currentRun != nil, "RunManager.stopRun: no run has begun")
+        let run = currentRun!, logger = self.logger
+        currentRun = nil
+        self.logger = nil
+        network = nil
+        epochCount = 0
+        try logger?.runStopped(run, number: runCount, results: runResults)
+    }
+
+    /// Continues a run from a checkpoint: `previous` (its rows of the completed epochs, from
+    /// a checkpoint) become the run's first rows, the epoch count goes on after them and
+    /// the run's clock starts at the last row's run duration. Otherwise as
+    /// ``beginRun(_:network:datasetCount:logger:sampleBatch:)``.
+    public func resumeRun(_ run: Run, network: Module, datasetCount: Int, previous: [EpochResult],
+                          logger: (any RunLogger)? = nil,
+                          sampleBatch: @escaping () throws -> (Tensor, Tensor)? = { nil }) throws {
+        try beginRun(run, network: network, datasetCount: datasetCount, logger: logger, sampleBatch: sampleBatch)
+        let rows = previous.map { row in
+            EpochResult(run: runCount, epoch: row.epoch, loss: row.loss, accuracy: row.accuracy, numCorrect: row.numCorrect,
+                        numSamples: row.numSamples, epochDuration: row.epochDuration, runDuration: row.runDuration,
+                        metrics: row.metrics, parameters: row.parameters)
+        }
+        results += rows
+        runResults = rows
+        epochCount = rows.last?.epoch ?? 0
+        if let last = rows.last { runStart = ContinuousClock.now - .milliseconds(Int64(last.runDuration * 1000)) }
+    }
+
     /// Starts an epoch: starts its clock and clears its loss and correct count.
     public func beginEpoch() {
         torchCheck(currentRun != nil, "RunManager.beginEpoch: call beginRun(...) first")
@@ -207,7 +239,17 @@ public final class RunManager {
     /// when one can't be written (e.g. a missing folder).
     @discardableResult
     public func save(to baseName: String) throws -> (csv: String, json: String) {
-        let table = ResultsTable(results)
+        try save(results, to: baseName)
+    }
+
+    /// Writes the rows of run number `run` only, as ``save(to:)`` writes them all.
+    @discardableResult
+    public func save(run: Int, to baseName: String) throws -> (csv: String, json: String) {
+        try save(results.filter { $0.run == run }, to: baseName)
+    }
+
+    private func save(_ rows: [EpochResult], to baseName: String) throws -> (csv: String, json: String) {
+        let table = ResultsTable(rows)
         let csv = baseName + ".csv", json = baseName + ".json"
         try writeText(table.csv, to: csv)
         try writeText(table.json, to: json)

@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import Torch
+import TorchVision
+
+/// `swifttorch train`: trains one model on Fashion-MNIST into a run folder.
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train a model on Fashion-MNIST (default: the course CNN, Adam, lr 0.01, batch size 100, one epoch).",
+        discussion: """
+        The run folder (--out) gets TensorBoard event files, results.csv and results.json, \
+        confusion.txt and confusion.png (test set), checkpoint.safetensors and report.html, \
+        all rewritten after every epoch. Ctrl-C stops at once, keeping the last completed \
+        epoch's files (exit status 130); --resume continues from the checkpoint with the same \
+        result as an uninterrupted run.
+        """)
+
+    @Option(help: "The model: \(Models.names.joined(separator: ", ")) (default cnn).")
+    var model: String?
+    @Option(help: "The number of epochs (with --resume: the total, counting the done ones).")
+    var epochs: Int?
+    @Option(help: "Images per batch (default 100).")
+    var batchSize: Int?
+    @Option(help: "The learning rate (default 0.01).")
+    var lr: Double?
+    @Option(help: "The optimizer: \(TrainingSettings.optimizerNames.joined(separator: ", ")) (default adam).")
+    var optimizer: String?
+    @Option(help: "The momentum of sgd and rmsprop (default 0).")
+    var momentum: Double?
+    @Option(help: "Seeds the initialization and the data order (default: a random seed, printed and saved).")
+    var seed: UInt64?
+    @Option(help: "Worker threads loading batches (default 0).")
+    var numWorkers: Int?
+    @Flag(help: "Normalize the images with the training set's mean and std (0.2860, 0.3530).")
+    var normalize = false
+    @Flag(help: "Keep the training set's order in every epoch.")
+    var noShuffle = false
+    @OptionGroup var data: DataOptions
+    @Option(help: ArgumentHelp("The run folder (default runs/<Mon><DD>_<HH>-<MM>-<SS>_<host>-<model>; with --resume the checkpoint's folder).",
+                               valueName: "folder"))
+    var out: String?
+    @Option(help: ArgumentHelp("Continue the run saved in this checkpoint.safetensors.", valueName: "checkpoint"))
+    var resume: String?
+
+    func validate() throws {
+        if resume != nil {
+            let given = [("--model", model != nil), ("--batch-size", batchSize != nil), ("--lr", lr != nil),
+                         ("--optimizer", optimizer != nil), ("--momentum", momentum != nil), ("--seed", seed != nil),
+                         ("--num-workers", numWorkers != nil), ("--normalize", normalize), ("--no-shuffle", noShuffle),
+                         ("--limit", data.limit != nil), ("--test-limit", data.testLimit != nil)].filter(\.1).map(\.0)
+            if !given.isEmpty {
+                throw ValidationError("--resume takes the run's settings from the checkpoint; leave out \(given.joined(separator: ", "))")
+            }
+            if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, not \(epochs)") }
+            return
+        }
+        try validated(settings(seed: 0))
+    }
+
+    private func settings(seed: UInt64) -> TrainingSettings {
+        var s = TrainingSettings()
+        if let model { s.model = model }
+        if let epochs { s.epochs = epochs }
+        if let batchSize { s.batchSize = batchSize }
+        if let lr { s.lr = lr }
+        if let optimizer { s.optimizer = optimizer }
+        if let momentum { s.momentum = momentum }
+        if let numWorkers { s.numWorkers = numWorkers }
+        s.seed = seed
+        s.normalize = normalize
+        s.shuffle = !noShuffle
+        s.limit = data.limit
+        s.testLimit = data.effectiveTestLimit
+        return s
+    }
+
+    func run() throws {
+        data.applyThreads()
+        let images = try data.loadData()
+        let trainer: Trainer
+        let folder: RunFolder
+        if let resume {
+            let checkpoint = try TrainingCheckpoint.load(from: resume)
+            folder = RunFolder(out ?? (resume as NSString).deletingLastPathComponent)
+            try folder.create()
+            trainer = try Trainer(resuming: checkpoint, epochs: epochs, data: images, folder: folder,
+                                  logger: TensorBoardLogger(logDir: folder.path))
+            print("resuming \(resume) after epoch \(checkpoint.epoch) of \(trainer.settings.epochs)")
+        } else {
+            let settings = settings(seed: seed ?? UInt64.random(in: 0...UInt64(UInt32.max)))
+            folder = RunFolder(out ?? SummaryWriter.defaultLogDir(comment: "-" + settings.model))
+            try folder.create()
+            trainer = try Trainer(settings: settings, data: images, folder: folder,
+                                  logger: TensorBoardLogger(logDir: folder.path))
+        }
+        print(header(trainer, folder))
+        let progress = ProgressDisplay()
+        let stop = StopFlag()
+        trainer.stopFlag = stop
+        trainer.onProgress = progress.update
+        trainer.onEpochEnd = { row, _ in
+            progress.clear()
+            print(epochLine(row, epochs: trainer.settings.epochs))
+        }
+        let outcome = try withExtendedLifetime(InterruptHandler(setting: stop)) { try trainer.train() }
+        progress.clear()
+        switch outcome {
+        case .finished:
+            if let test = trainer.lastEvaluation {
+                print("test accuracy \(percent(test.accuracy)) on \(trainer.data.test.count) images; run folder \(folder.path)")
+            } else {
+                print("run folder \(folder.path)")
+            }
+        case .stopped(let completed):
+            if completed > 0 {
+                printError("interrupted; the checkpoint of epoch \(completed) is \(folder.checkpoint) (continue with --resume)")
+            } else {
+                printError("interrupted before the first epoch ended; no checkpoint was written in \(folder.path)")
+            }
+            throw ExitCode(130)
+        }
+    }
+
+    private func header(_ trainer: Trainer, _ folder: RunFolder) -> String {
+        let s = trainer.settings
+        var text = "training \(s.model) on \(trainer.data.train.count) Fashion-MNIST images (testing on \(trainer.data.test.count)): "
+        text += "\(s.optimizer) lr \(s.lr), batch size \(s.batchSize), \(s.epochs) epoch\(s.epochs == 1 ? "" : "s"), seed \(s.seed)"
+        if s.normalize, let mean = s.mean, let std = s.std { text += String(format: ", normalized (%.4f, %.4f)", mean, std) }
+        return text + " → \(folder.path)"
+    }
+}
