@@ -17,13 +17,13 @@ struct Sweep: ParsableCommand {
 
     @Option(help: "Models, e.g. cnn,cnn-bn.") var model: ValueList<String>?
     @Option(help: "Optimizers, e.g. adam,sgd.") var optimizer: ValueList<String>?
-    @Option(help: "Learning rates, e.g. 0.01,0.001 (default 0.01).") var lr: ValueList<Double>?
+    @Option(parsing: .unconditional, help: "Learning rates, e.g. 0.01,0.001 (default 0.01).") var lr: ValueList<Double>?
     @Option(help: "Batch sizes, e.g. 100,1000 (default 100).") var batchSize: ValueList<Int>?
     @Option(help: "Shuffle or not, e.g. true,false (default true).") var shuffle: ValueList<Bool>?
     @Option(help: "Loader worker counts, e.g. 0,1 (default 0).") var numWorkers: ValueList<Int>?
     @Option(help: "Normalize or not, e.g. true,false (default false).") var normalize: ValueList<Bool>?
     @Option(help: "Epochs of every run (default 1).") var epochs: Int?
-    @Option(help: "The momentum of sgd and rmsprop (default 0).") var momentum: Double?
+    @Option(parsing: .unconditional, help: "The momentum of sgd and rmsprop (default 0).") var momentum: Double?
     @Option(help: "The seed of every run (default 0).") var seed: UInt64 = 0
     @OptionGroup var data: DataOptions
     @Option(help: ArgumentHelp("The sweep folder (default runs/<Mon><DD>_<HH>-<MM>-<SS>_<host>-sweep).", valueName: "folder"))

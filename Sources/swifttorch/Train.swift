@@ -21,11 +21,11 @@ struct Train: ParsableCommand {
     var epochs: Int?
     @Option(help: "Images per batch (default 100).")
     var batchSize: Int?
-    @Option(help: "The learning rate (default 0.01).")
+    @Option(parsing: .unconditional, help: "The learning rate (default 0.01).")
     var lr: Double?
     @Option(help: "The optimizer: \(TrainingSettings.optimizerNames.joined(separator: ", ")) (default adam).")
     var optimizer: String?
-    @Option(help: "The momentum of sgd and rmsprop (default 0).")
+    @Option(parsing: .unconditional, help: "The momentum of sgd and rmsprop (default 0).")
     var momentum: Double?
     @Option(help: "Seeds the initialization and the data order (default: a random seed, printed and saved).")
     var seed: UInt64?

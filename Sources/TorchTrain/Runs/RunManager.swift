@@ -37,7 +37,7 @@ public final class RunManager {
     public enum Display: Sendable {
         /// Nothing is shown.
         case none
-        /// The header when a run begins, then each new row as its epoch ends.
+        /// The header at a run's first row, then each new row as its epoch ends.
         case newRows
         /// The whole table each time an epoch ends (as the course's notebook redraws it).
         case wholeTable
@@ -76,6 +76,8 @@ public final class RunManager {
     private var runStart: ContinuousClock.Instant?
     private var epochStart: ContinuousClock.Instant?
     private var runResults: [EpochResult] = []
+    // The header of `.newRows` waits for the run's first row, whose metrics are columns too.
+    private var headerPending = false
 
     /// A manager showing the table as `display` says, each text handed to `output`
     /// (printed by default).
@@ -110,9 +112,7 @@ public final class RunManager {
         runResults = []
         do {
             self.logger = try logger ?? makeLogger?(run, runCount)
-            if display == .newRows, let header = ResultsTable(results + [placeholderRow(run)]).header {
-                output(header)
-            }
+            headerPending = true
             try self.logger?.runBegan(run, number: runCount, network: network, sampleBatch: sampleBatch)
         } catch {
             // A run whose logger failed never began: the next beginRun starts afresh.
@@ -217,7 +217,11 @@ public final class RunManager {
         runResults.append(row)
         switch display {
         case .none: break
-        case .newRows: output(ResultsTable(results).line(results.count - 1))
+        case .newRows:
+            let table = ResultsTable(results)
+            if headerPending, let header = table.header { output(header) }
+            headerPending = false
+            output(table.line(results.count - 1))
         case .wholeTable: output(table)
         }
         try logger?.epochEnded(row, network: network!)
@@ -254,11 +258,6 @@ public final class RunManager {
         try writeText(table.csv, to: csv)
         try writeText(table.json, to: json)
         return (csv, json)
-    }
-
-    private func placeholderRow(_ run: Run) -> EpochResult {
-        EpochResult(run: runCount, epoch: 0, loss: 0, accuracy: 0, numCorrect: 0, numSamples: 0,
-                    epochDuration: 0, runDuration: 0, metrics: [], parameters: run)
     }
 }
 

@@ -39,12 +39,19 @@ public struct RunFolder: Sendable, Equatable {
         try? FileManager.default.removeItem(atPath: probe)
     }
 
+    /// Why the folder can't be made: the nearest existing ancestor is a file or is not writable.
     private func reason(_ error: Error) -> String {
-        let ns = error as NSError
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
-           let message = strerror(Int32(underlying.code)) {
-            return String(cString: message)
+        var ancestor = (path as NSString).deletingLastPathComponent
+        while !ancestor.isEmpty && ancestor != "/" && !FileManager.default.fileExists(atPath: ancestor) {
+            ancestor = (ancestor as NSString).deletingLastPathComponent
         }
-        return ns.localizedDescription
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: ancestor.isEmpty ? "." : ancestor, isDirectory: &isFolder), !isFolder.boolValue {
+            return "\(ancestor) is a file, not a folder"
+        }
+        if !FileManager.default.isWritableFile(atPath: ancestor.isEmpty ? "." : ancestor) {
+            return "\(ancestor) is not writable"
+        }
+        return (error as NSError).localizedDescription
     }
 }
