@@ -49,8 +49,9 @@ public struct TrainingData: Sendable {
     /// The test images.
     public let test: LabeledImages
     /// The mean and standard deviation of every training image's pixels (in 0...1), over the
-    /// whole training set: what ``normalized(_:)`` normalizes with.
-    public let statistics: (mean: Double, std: Double)
+    /// whole training set (0.2860 and 0.3530): what ``normalized(_:)`` normalizes with.
+    /// Computed when first asked for by ``normalized(_:)``, or given.
+    public let statistics: (mean: Double, std: Double)?
     /// Whether the images are normalized.
     public let isNormalized: Bool
 
@@ -61,12 +62,11 @@ public struct TrainingData: Sendable {
                                     testLimit: Int? = nil, normalize: Bool = false) throws -> TrainingData {
         let train = try FashionMNIST(root: root, train: true)
         let test = try FashionMNIST(root: root, train: false)
-        let stats = meanAndStd(of: train.data)
         return TrainingData(train: LabeledImages(train, count: limit), test: LabeledImages(test, count: testLimit),
-                            statistics: stats, isNormalized: false).normalized(normalize)
+                            statistics: nil, isNormalized: false).normalized(normalize)
     }
 
-    init(train: LabeledImages, test: LabeledImages, statistics: (mean: Double, std: Double), isNormalized: Bool) {
+    init(train: LabeledImages, test: LabeledImages, statistics: (mean: Double, std: Double)?, isNormalized: Bool) {
         self.train = train
         self.test = test
         self.statistics = statistics
@@ -76,10 +76,20 @@ public struct TrainingData: Sendable {
     /// The same images with (`true`) or without normalization: `ToTensor()`, then
     /// `Normalize(mean: [statistics.mean], std: [statistics.std])` when normalized.
     public func normalized(_ on: Bool) -> TrainingData {
-        let transform = Self.transform(normalize: on ? statistics : nil)
+        let stats = on ? statistics ?? meanAndStd(of: train.base.data) : statistics
+        return normalized(with: on ? stats : nil, statistics: stats)
+    }
+
+    /// The same images normalized with a given mean and std (as a checkpoint saved them).
+    public func normalized(mean: Double, std: Double) -> TrainingData {
+        normalized(with: (mean, std), statistics: (mean, std))
+    }
+
+    private func normalized(with normalization: (mean: Double, std: Double)?, statistics: (mean: Double, std: Double)?) -> TrainingData {
+        let transform = Self.transform(normalize: normalization)
         return TrainingData(train: LabeledImages(train.base, count: train.count, transform: transform),
                             test: LabeledImages(test.base, count: test.count, transform: transform),
-                            statistics: statistics, isNormalized: on)
+                            statistics: statistics, isNormalized: normalization != nil)
     }
 
     /// The same sets cut to the first `limit` training and `testLimit` test images.

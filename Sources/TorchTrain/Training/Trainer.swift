@@ -67,7 +67,7 @@ public final class Trainer {
         var settings = settings
         try settings.validate()
         let data = data.limited(settings.limit, testLimit: settings.testLimit).normalized(settings.normalize)
-        if settings.normalize { (settings.mean, settings.std) = data.statistics } else { (settings.mean, settings.std) = (nil, nil) }
+        if settings.normalize, let stats = data.statistics { (settings.mean, settings.std) = stats } else { (settings.mean, settings.std) = (nil, nil) }
         manualSeed(settings.seed)
         model = try settings.makeModel()
         optimizer = try settings.makeOptimizer(model.parameters())
@@ -91,14 +91,8 @@ public final class Trainer {
         var settings = checkpoint.settings
         if let epochs { settings.epochs = epochs }
         try settings.validate()
-        var data = data.limited(settings.limit, testLimit: settings.testLimit)
-        if settings.normalize, let mean = settings.mean, let std = settings.std {
-            data = TrainingData(train: LabeledImages(data.train.base, count: data.train.count, transform: TrainingData.transform(normalize: (mean, std))),
-                                test: LabeledImages(data.test.base, count: data.test.count, transform: TrainingData.transform(normalize: (mean, std))),
-                                statistics: (mean, std), isNormalized: true)
-        } else {
-            data = data.normalized(false)
-        }
+        var data = data.limited(settings.limit, testLimit: settings.testLimit).normalized(false)
+        if settings.normalize, let mean = settings.mean, let std = settings.std { data = data.normalized(mean: mean, std: std) }
         model = try settings.makeModel()
         optimizer = try settings.makeOptimizer(model.parameters())
         try checkpoint.restore(model, optimizer)
