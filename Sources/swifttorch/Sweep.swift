@@ -79,8 +79,7 @@ struct Sweep: ParsableCommand {
             try manager.save(to: sweep.results)
             entries.append(SweepReport.Entry(name: run.shortDescription, settings: run.parameters.map { ($0.pythonName, $0.value.text) },
                                              epochs: trainer.results.map(EpochSummary.init)))
-            try SweepReport(title: "Sweep: " + parameters.map { "\(snakeName($0.0)) \($0.1.map(\.text).joined(separator: ", "))" }
-                                .joined(separator: " × "), runs: entries).write(to: sweep.report)
+            try SweepReport(title: title(runs), runs: entries).write(to: sweep.report)
             if case .stopped = outcome {
                 printError("interrupted in run \(manager.runCount) of \(runs.count); results of the completed epochs are in \(sweep.path)")
                 throw ExitCode(130)
@@ -89,7 +88,9 @@ struct Sweep: ParsableCommand {
         print("results: \(sweep.results).csv, \(sweep.results).json; report: \(sweep.report)")
     }
 
-    private func snakeName(_ name: String) -> String {
-        name == "batchSize" ? "batch_size" : name == "numWorkers" ? "num_workers" : name
+    /// `Sweep: lr 0.01, 0.001 × batch_size 100, 200`.
+    private func title(_ runs: [Run]) -> String {
+        let names = runs.first?.parameters.map(\.pythonName) ?? []
+        return "Sweep: " + zip(names, parameters).map { "\($0) \($1.1.map(\.text).joined(separator: ", "))" }.joined(separator: " × ")
     }
 }

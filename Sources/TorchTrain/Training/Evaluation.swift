@@ -34,7 +34,7 @@ public struct Evaluation: Sendable {
         self.targets = targets
         let n = targets.shape[0]
         loss = n == 0 ? 0 : noGrad { F.crossEntropy(preds, targets).to(dtype: .float64).item() }
-        accuracy = n == 0 ? 0 : Double(n == 0 ? 0 : getNumCorrect(preds, targets)) / Double(n)
+        accuracy = n == 0 ? 0 : Double(getNumCorrect(preds, targets)) / Double(n)
         confusion = n == 0 ? ConfusionMatrix(predictions: Tensor.zeros([0, 10]), labels: Tensor.zeros([0], dtype: .int64),
                                              classes: FashionMNIST.classes)
             : ConfusionMatrix(predictions: preds, labels: targets, classes: FashionMNIST.classes)
