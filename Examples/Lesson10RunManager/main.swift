@@ -4,7 +4,7 @@
 /// `RunBuilder`, `beginEpoch`/`endEpoch` per epoch, `trackLoss` and `trackNumCorrect` per
 /// batch. Each epoch adds a row (run, epoch, loss, accuracy, epoch and run duration, the
 /// run's parameters) to the table printed as it grows; the table is saved as CSV and JSON,
-/// and every run is written to TensorBoard at the same time (`BoardLogger`).
+/// and every run is written to TensorBoard at the same time (`TensorBoardLogger`).
 ///
 ///     swift run Lesson10RunManager [--limit N] [--epochs N] [--out DIR]   (1 epoch by default)
 import Torch
@@ -20,7 +20,7 @@ runExample {
 
     let manager = RunManager()
     manager.makeLogger = { run, number in
-        try BoardLogger(folder: out.appendingPathComponent("runs"), run: run, number: number)
+        try TensorBoardLogger(logDir: out.appendingPathComponent("runs/run\(number) \(run.shortDescription)").path)
     }
     for run in runs {
         manualSeed(50)
