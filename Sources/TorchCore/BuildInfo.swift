@@ -41,9 +41,14 @@ public struct BuildInfo: Sendable {
 
     /// Vector extensions the running CPU reports (from `/proc/cpuinfo` on Linux).
     public static var cpuFeatures: [String] {
+        let flags = cpuFlags()
+        return [("avx2", "AVX2"), ("fma", "FMA"), ("avx512f", "AVX-512")].filter { flags.contains($0.0) }.map(\.1)
+    }
+
+    /// The CPU's feature flags as `/proc/cpuinfo` spells them (empty where there is none).
+    static func cpuFlags() -> Set<String> {
         guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return [] }
-        let flags = Set(line.split(separator: " ").map(String.init))
-        return [("avx2", "AVX2"), ("fma", "FMA"), ("avx512f", "AVX-512")].filter { flags.contains($0.0) }.map(\.1)
+        return Set(line.split(separator: " ").map(String.init))
     }
 }

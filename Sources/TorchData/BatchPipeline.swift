@@ -67,8 +67,9 @@ private final class Workers<Batch>: @unchecked Sendable {
         for w in 0..<count {
             let seed = UInt64(bitPattern: baseSeed &+ Int64(w))
             let thread = Thread { [self] in
+                // Kernels in a worker (transforms, collation) stay on its thread: the pool is the training thread's.
                 Generator.withDefault(Generator(seed: seed)) {
-                    self.run(worker: w, count: count, total: total, fetch: fetch.value)
+                    withSerialKernels { self.run(worker: w, count: count, total: total, fetch: fetch.value) }
                 }
             }
             thread.name = "swifttorch-dataloader-\(w)"

@@ -113,7 +113,7 @@ import TorchNN
                     + x.scatter(dim: 1, index: index, value: 2.0) * x + x.scatterAdd(dim: 1, index: index, src: x[..., 1...2] * x[..., ..<1]) * x
                     + x.maskedFill(mask, value: 0.5) * x + x.maskedFill(mask, value: t[1].sum() * 1) * x
             }, [a, b]),
-            ("matrix products", { t in t[0].mm(t[1]).pow(2).sum() * t[0] + t[2].dot(t[2] * t[2]) * t[0] + t[3].bmm(t[3].transpose(1, 2)).sum() * t[0] }, [a, m, v, batch]),
+            ("matrix products", { t in t[0].mm(t[1]).pow(2).sum() * t[0] + t[0].mm(t[1]).addmm(t[0], t[1]).pow(2).sum() * t[0] + t[2].dot(t[2] * t[2]) * t[0] + t[3].bmm(t[3].transpose(1, 2)).sum() * t[0] }, [a, m, v, batch]),
             ("softmax", { t in t[0].softmax(dim: 1) * t[0] + t[0].logSoftmax(dim: 0) * t[0] }, [a]),
             ("activations", { t in
                 let x = t[0]

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TorchCore
 
@@ -36,5 +37,20 @@ import TorchCore
         }
         let text = String(decoding: r?.standardErrorContent ?? [], as: UTF8.self)
         #expect(text.contains("mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)"))
+    }
+}
+
+@Suite struct BLASKernelTests {
+    /// OpenBLAS 0.3.21 falls back to its SSE3 kernels on CPUs newer than itself (15 instead of
+    /// 99 GFLOP/s here); the backend must have moved it to the vector units the CPU has.
+    @Test func openBLASUsesTheCPUsVectorUnits() {
+        let blas = BuildInfo.current.blas
+        guard blas.hasPrefix("OpenBLAS"), ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil else { return }
+        let features = BuildInfo.cpuFeatures
+        if features.contains("AVX2") {
+            for generic in ["Prescott", "Core2", "Nehalem", "Penryn", "Atom"] {
+                #expect(!blas.contains(" \(generic) "), "OpenBLAS runs its generic \(generic) kernels: \(blas)")
+            }
+        }
     }
 }

@@ -33,9 +33,9 @@ protocol Backend: Sendable {
     /// Inclusive scan along the last dimension: `out[..., i] = op(a[..., 0...i])`; same shape
     /// and compute dtype (float32, float64 or int64), any strides.
     func scan(_ op: ScanOp, _ a: Tensor, into out: Tensor)
-    /// `out[i] = a[i] @ b[i]` for 3-D operands `[batch, m, k]`, `[batch, k, n]` and a contiguous
-    /// `out`, in float32, float64 or int64.
-    func batchedMatmul(_ a: Tensor, _ b: Tensor, into out: Tensor)
+    /// `out[i] = a[i] @ b[i]` (or `out[i] += a[i] @ b[i]` when `accumulate`) for 3-D operands
+    /// `[batch, m, k]`, `[batch, k, n]` and a contiguous `out`, in float32, float64 or int64.
+    func batchedMatmul(_ a: Tensor, _ b: Tensor, into out: Tensor, accumulate: Bool)
     /// Advanced indexing: for each position `b` of the int64 `indices`' common shape B, copies
     /// `src[indices[0][b], ..., indices[k-1][b], ...]` into `out[b, ...]` (same dtype).
     func index(_ src: Tensor, indices: [Tensor], into out: Tensor)
@@ -58,10 +58,19 @@ protocol Backend: Sendable {
     /// contiguous `values` `[n, c, outH, outW]`, and its flat index `y·w + x` within its plane
     /// into the int64 `indices`; float32 or float64.
     func maxPool2d(_ image: Tensor, _ geometry: ConvGeometry, values: Tensor, indices: Tensor)
+    /// The gradient of `maxPool2d`: overwrites the contiguous `image` `[n, c, h, w]` with zeros
+    /// plus each window's `grad` (contiguous, `values`' shape) added at the flat index `indices`
+    /// gives within its plane; float32 or float64.
+    func maxPool2dBackward(_ grad: Tensor, indices: Tensor, _ geometry: ConvGeometry, into image: Tensor)
     /// `out = op(a)` for a fused activation; same shape, float32 or float64.
     func activation(_ op: ActivationOp, _ a: Tensor, into out: Tensor)
     /// (Log-)softmax of contiguous `a` along `dim` into contiguous `out` (same shape and float dtype).
     func softmax(_ a: Tensor, dim: Int, log: Bool, into out: Tensor)
+}
+
+extension Backend {
+    /// `out[i] = a[i] @ b[i]`.
+    func batchedMatmul(_ a: Tensor, _ b: Tensor, into out: Tensor) { batchedMatmul(a, b, into: out, accumulate: false) }
 }
 
 extension Tensor {
@@ -71,9 +80,11 @@ extension Tensor {
     }
 }
 
-/// The element-wise binary ops a backend implements.
+/// The element-wise binary ops a backend implements. `thresholdBackward` is ReLU's derivative
+/// in one pass: `b > 0 ? a : 0` (PyTorch's `threshold_backward(grad, result, 0)`), floats only.
 enum BinaryOp: Sendable {
     case add, sub, mul, div, pow, maximum, minimum, remainder, floorDivide, logicalAnd, logicalOr, logicalXor
+    case thresholdBackward
 }
 
 /// The comparisons a backend implements.

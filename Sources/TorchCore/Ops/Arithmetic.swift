@@ -62,7 +62,7 @@ extension Tensor {
             }
         case .remainder:
             out.recordGrad("RemainderBackward0", [a, b], saving: needB ? [a, b] : []) { g in [g, needB ? -g * a.floorDivide(b) : nil] }
-        case .floorDivide, .logicalAnd, .logicalOr, .logicalXor:
+        case .floorDivide, .logicalAnd, .logicalOr, .logicalXor, .thresholdBackward:
             // Integer-valued or boolean results: no gradient flows (PyTorch's floor_divide is not differentiable).
             break
         }

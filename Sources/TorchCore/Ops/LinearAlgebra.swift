@@ -43,6 +43,49 @@ extension Tensor {
         return out
     }
 
+    /// `beta · self + alpha · (mat1 @ mat2)` with `self` broadcast to `[n, m]` (`torch.addmm`):
+    /// one matrix product that starts from the bias instead of adding it in a second pass, as
+    /// `nn.Linear` uses it. Derivatives: `beta · g`, `alpha · g @ mat2ᵀ`,
+    /// `alpha · mat1ᵀ @ g`.
+    ///
+    /// ```swift
+    /// Tensor([1.0, 2.0]).addmm(Tensor([[1.0, 0.0], [0.0, 1.0]]), Tensor([[3.0, 4.0], [5.0, 6.0]]))
+    /// // tensor([[4., 6.], [5., 8.]])
+    /// ```
+    public func addmm(_ mat1: Tensor, _ mat2: Tensor, beta: Double = 1, alpha: Double = 1) -> Tensor {
+        torchCheck(mat1.rank == 2, "addmm: mat1 must be a matrix, got \(mat1.rank)-D tensor")
+        torchCheck(mat2.rank == 2, "addmm: mat2 must be a matrix, got \(mat2.rank)-D tensor")
+        torchCheck(mat1.shape[1] == mat2.shape[0],
+                   "addmm: mat1 and mat2 shapes cannot be multiplied (\(mat1.shape[0])x\(mat1.shape[1]) and \(mat2.shape[0])x\(mat2.shape[1]))")
+        let outShape = [mat1.shape[0], mat2.shape[1]]
+        torchCheck(broadcastShapes(shape, outShape, op: "addmm") == outShape,
+                   "addmm: the bias of shape \(shapeString(shape)) can't be broadcast to the product's shape \(shapeString(outShape))")
+        torchCheck(mat1.dtype == mat2.dtype && dtype == mat1.dtype,
+                   "addmm: expected self, mat1 and mat2 to have the same dtype, but got: \(dtype.typeName), \(mat1.dtype.typeName) and \(mat2.dtype.typeName)")
+        let out: Tensor = noGrad {
+            guard beta == 1, alpha == 1, dtype.isFloatingPoint else {
+                return (beta == 0 ? mat1.mm(mat2).zerosLike() : self * beta).expand(outShape) + mat1.mm(mat2) * alpha
+            }
+            let compute = dtype.computeType
+            let acc = Tensor(uninitializedShape: [1] + outShape, dtype: compute)
+            acc.backend.copy(to(dtype: compute).expand(outShape).unsqueeze(dim: 0), into: acc)
+            acc.backend.batchedMatmul(mat1.to(dtype: compute).unsqueeze(dim: 0), mat2.to(dtype: compute).unsqueeze(dim: 0),
+                                      into: acc, accumulate: true)
+            return acc.squeeze(dim: 0).to(dtype: dtype)
+        }
+        if Tensor.needsGrad(self, mat1, mat2) {
+            let needBias = requiresGrad, need1 = mat1.requiresGrad, need2 = mat2.requiresGrad
+            out.recordGrad("AddmmBackward0", [self, mat1, mat2], saving: [need2 ? mat1 : nil, need1 ? mat2 : nil]) { g in
+                // The engine sums the bias's gradient back to its shape.
+                let gb = needBias ? (beta == 1 ? g : g * beta) : nil
+                let g1 = need1 ? (alpha == 1 ? g.mm(mat2.t()) : g.mm(mat2.t()) * alpha) : nil
+                let g2 = need2 ? (alpha == 1 ? mat1.t().mm(g) : mat1.t().mm(g) * alpha) : nil
+                return [gb, g1, g2]
+            }
+        }
+        return out
+    }
+
     /// Batched matrix product of two 3-D tensors with the same batch size.
     public func bmm(_ other: Tensor) -> Tensor {
         torchCheck(rank == 3, "bmm: batch1 must be a 3D tensor")

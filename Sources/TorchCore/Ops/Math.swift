@@ -31,7 +31,12 @@ extension Tensor {
     /// max(x, 0). Derivative: 1 where x > 0, else 0.
     public func relu() -> Tensor {
         torchCheck(dtype != .bool, "relu: \"clamp_min_cpu\" not implemented for 'Bool'")
-        return graded(unaryKeepingDType(.relu), "ReluBackward0", reads: .result) { g, y in g * y.gt(0).to(dtype: g.dtype) }
+        return graded(unaryKeepingDType(.relu), "ReluBackward0", reads: .result) { g, y in
+            // One pass unless a double backward needs the rule as tensor ops; both give 0 where y <= 0.
+            isGradEnabled || !g.dtype.isFloatingPoint
+                ? g * y.gt(0).to(dtype: g.dtype)
+                : Tensor.elementwise(.thresholdBackward, g, y.to(dtype: g.dtype), resultDType: g.dtype, name: "threshold_backward")
+        }
     }
     /// -1, 0 or 1 by the sign of x. Derivative: 0.
     public func sign() -> Tensor { dtype == .bool ? clone() : graded(unaryKeepingDType(.sign), "SignBackward0", reads: .nothing) { g, _ in g.zerosLike() } }

@@ -53,8 +53,14 @@ extension Tensor {
         if Tensor.needsGrad(self) {
             let planes = geometry.channels, plane = geometry.height * geometry.width
             out.recordGrad("MaxPool2DWithIndicesBackward0", [self], saving: []) { [shape = self.shape, dtype = self.dtype] g in
-                let flat = Tensor.zeros([planes, plane], dtype: g.dtype)
-                let gx = flat.scatterAdd(dim: 1, index: indices.reshape(planes, -1), src: g.reshape(planes, -1))
+                guard !isGradEnabled else {
+                    // A double backward needs the scatter as a tensor op.
+                    let flat = Tensor.zeros([planes, plane], dtype: g.dtype)
+                    let gx = flat.scatterAdd(dim: 1, index: indices.reshape(planes, -1), src: g.reshape(planes, -1))
+                    return [gx.reshape(shape).to(dtype: dtype)]
+                }
+                let gx = Tensor(uninitializedShape: [1, planes, geometry.height, geometry.width], dtype: compute)
+                g.backend.maxPool2dBackward(g.to(dtype: compute).contiguous(), indices: indices, geometry, into: gx)
                 return [gx.reshape(shape).to(dtype: dtype)]
             }
         }

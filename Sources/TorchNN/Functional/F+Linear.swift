@@ -12,6 +12,8 @@ extension F {
         let inF = weight.shape[1]
         torchCheck(input.rank >= 1 && input.shape[input.rank - 1] == inF,
                    "linear: mat1 and mat2 shapes cannot be multiplied (\(input.rank >= 1 ? input.shape.dropLast().reduce(1, *) : 1)x\(input.shape.last ?? 0) and \(inF)x\(weight.shape[0]))")
+        // A batch with a bias is one product starting from the bias (AddmmBackward0, as PyTorch).
+        if input.rank == 2, let bias { return bias.addmm(input, weight.t()) }
         let out: Tensor
         switch input.rank {
         case 1: out = input.matmul(weight.t())

@@ -31,6 +31,7 @@ extension CPUBackend {
                     return r != 0 && (r < 0) != (y < 0) ? r + y : r
                 }
             case .floorDivide: r.apply { ($0 / $1).rounded(.down) }
+            case .thresholdBackward: r.apply { $1 > 0 ? $0 : 0 }
             case .logicalAnd, .logicalOr, .logicalXor: break
             }
         }
@@ -39,7 +40,7 @@ extension CPUBackend {
     private func intBinary(_ op: BinaryOp, _ plan: LoopPlan, _ o: UnsafeMutablePointer<Int64>,
                            _ a: UnsafeMutablePointer<Int64>, _ b: UnsafeMutablePointer<Int64>) {
         switch op {
-        case .div, .logicalAnd, .logicalOr, .logicalXor: fatalError("\(op) does not compute in int64")
+        case .div, .logicalAnd, .logicalOr, .logicalXor, .thresholdBackward: fatalError("\(op) does not compute in int64")
         default: break
         }
         binaryRows(plan, o, a, b) { r in
@@ -62,7 +63,7 @@ extension CPUBackend {
                     let q = x / y
                     return (x % y != 0) && ((x < 0) != (y < 0)) ? q - 1 : q
                 }
-            case .div, .logicalAnd, .logicalOr, .logicalXor: break
+            case .div, .logicalAnd, .logicalOr, .logicalXor, .thresholdBackward: break
             }
         }
     }

@@ -7,6 +7,7 @@ import CBLAS
 struct CPUBackend: Backend {
     static let shared: CPUBackend = {
         #if canImport(CBLAS)
+        OpenBLASKernels.upgradeIfGeneric()
         // The pool splits products itself; OpenBLAS's own idle threads would spin against it.
         openblas_set_num_threads(1)
         #endif

@@ -8,10 +8,10 @@ extension CPUBackend {
     /// Batched products through BLAS (`sgemm`/`dgemm`), one call per batch entry or row block,
     /// spread over the thread pool; OpenBLAS itself stays single-threaded so its idle
     /// threads do not spin against ours.
-    func batchedMatmul(_ a: Tensor, _ b: Tensor, into out: Tensor) {
+    func batchedMatmul(_ a: Tensor, _ b: Tensor, into out: Tensor, accumulate: Bool) {
         let batch = out.shape[0], m = out.shape[1], n = out.shape[2], k = a.shape[2]
         if m == 0 || n == 0 { return }
-        if k == 0 { fill(out, with: .int(0)); return }
+        if k == 0 { if !accumulate { fill(out, with: .int(0)) }; return }
         let a = blasOperand(a), b = blasOperand(b)
         // Split over batch entries when there are enough, else over row blocks of one product.
         let flops = 2 * m * n * k
@@ -24,12 +24,12 @@ extension CPUBackend {
             let oOff = i * m * n + r0 * n
             switch out.dtype {
             case .float32:
-                gemm(a, aOff, b, bOff, out.pointer(Float.self) + oOff, m: r1 - r0, n: n, k: k, cblas_sgemm)
+                gemm(a, aOff, b, bOff, out.pointer(Float.self) + oOff, m: r1 - r0, n: n, k: k, beta: accumulate ? 1 : 0, cblas_sgemm)
             case .float64:
-                gemm(a, aOff, b, bOff, out.pointer(Double.self) + oOff, m: r1 - r0, n: n, k: k, cblas_dgemm)
+                gemm(a, aOff, b, bOff, out.pointer(Double.self) + oOff, m: r1 - r0, n: n, k: k, beta: accumulate ? 1 : 0, cblas_dgemm)
             case .int64:
                 naiveMatmul(a.pointer(Int64.self) + aOff, a.strides, b.pointer(Int64.self) + bOff, b.strides,
-                            out.pointer(Int64.self) + oOff, m: r1 - r0, n: n, k: k)
+                            out.pointer(Int64.self) + oOff, m: r1 - r0, n: n, k: k, accumulate: accumulate)
             default: fatalError("matmul kernel: \(out.dtype) is not a compute dtype")
             }
         }
@@ -53,13 +53,13 @@ extension CPUBackend {
 private typealias GEMM<T> = (CBLAS_ORDER, CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, Int32, Int32, Int32, T,
                              UnsafePointer<T>?, Int32, UnsafePointer<T>?, Int32, T, UnsafeMutablePointer<T>?, Int32) -> Void
 
-/// One row-major product `c = a @ b` with `a` `[m, k]` and `b` `[k, n]` as strided views.
+/// One row-major product `c = a @ b + beta·c` with `a` `[m, k]` and `b` `[k, n]` as strided views.
 private func gemm<T: KernelFloat>(_ a: Tensor, _ aOff: Int, _ b: Tensor, _ bOff: Int, _ c: UnsafeMutablePointer<T>,
-                                  m: Int, n: Int, k: Int, _ f: GEMM<T>) {
+                                  m: Int, n: Int, k: Int, beta: T, _ f: GEMM<T>) {
     let (ta, lda) = transposeAndLead(a, rows: m, cols: k)
     let (tb, ldb) = transposeAndLead(b, rows: k, cols: n)
     f(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), 1, a.pointer(T.self) + aOff, Int32(lda),
-      b.pointer(T.self) + bOff, Int32(ldb), 0, c, Int32(n))
+      b.pointer(T.self) + bOff, Int32(ldb), beta, c, Int32(n))
 }
 
 /// BLAS's transpose flag and leading dimension for a strided `[rows, cols]` matrix view.
@@ -71,9 +71,9 @@ private func transposeAndLead(_ t: Tensor, rows: Int, cols: Int) -> (CBLAS_TRANS
 
 /// Integer products, without BLAS.
 private func naiveMatmul(_ a: UnsafeMutablePointer<Int64>, _ sa: [Int], _ b: UnsafeMutablePointer<Int64>, _ sb: [Int],
-                         _ c: UnsafeMutablePointer<Int64>, m: Int, n: Int, k: Int) {
+                         _ c: UnsafeMutablePointer<Int64>, m: Int, n: Int, k: Int, accumulate: Bool) {
     for i in 0..<m {
-        for j in 0..<n { c[i * n + j] = 0 }
+        if !accumulate { for j in 0..<n { c[i * n + j] = 0 } }
         for p in 0..<k {
             let x = a[i * sa[1] + p * sa[2]]
             for j in 0..<n { c[i * n + j] &+= x &* b[p * sb[1] + j * sb[2]] }

@@ -1,5 +1,5 @@
-/// Max pooling with indices. Average pooling needs no kernel of its own: it is im2col, a sum
-/// and a divide (Ops/Pooling.swift), and max pooling's backward is a scatter-add.
+/// Max pooling with indices, and its backward. Average pooling needs no kernel of its own: it
+/// is im2col, a sum and a divide (Ops/Pooling.swift).
 extension CPUBackend {
     func maxPool2d(_ image: Tensor, _ geometry: ConvGeometry, values: Tensor, indices: Tensor) {
         let planes = image.shape[0] * geometry.channels
@@ -7,6 +7,29 @@ extension CPUBackend {
         case .float32: maxPoolPlanes(image.pointer(Float.self), values.pointer(Float.self), indices.pointer(Int64.self), geometry, planes: planes)
         case .float64: maxPoolPlanes(image.pointer(Double.self), values.pointer(Double.self), indices.pointer(Int64.self), geometry, planes: planes)
         default: fatalError("max_pool2d kernel: \(image.dtype) is not a floating compute dtype")
+        }
+    }
+
+    func maxPool2dBackward(_ grad: Tensor, indices: Tensor, _ geometry: ConvGeometry, into image: Tensor) {
+        let planes = image.shape[0] * geometry.channels
+        switch image.dtype {
+        case .float32: unpoolPlanes(grad.pointer(Float.self), indices.pointer(Int64.self), image.pointer(Float.self), geometry, planes: planes)
+        case .float64: unpoolPlanes(grad.pointer(Double.self), indices.pointer(Int64.self), image.pointer(Double.self), geometry, planes: planes)
+        default: fatalError("max_pool2d backward kernel: \(image.dtype) is not a floating compute dtype")
+        }
+    }
+}
+
+/// Zeroes each plane and adds every window's gradient at its maximum's position, plane by
+/// plane so the plane stays in cache between the two.
+private func unpoolPlanes<T: KernelFloat>(_ grad: UnsafeMutablePointer<T>, _ indices: UnsafeMutablePointer<Int64>,
+                                          _ image: UnsafeMutablePointer<T>, _ g: ConvGeometry, planes: Int) {
+    let planeSize = g.height * g.width, windows = g.windowCount
+    parallelFor(planes, grain: max(1, 16_384 / max(1, planeSize))) { range in
+        for p in range {
+            let dst = image + p * planeSize, src = grad + p * windows, idx = indices + p * windows
+            dst.update(repeating: 0, count: planeSize)
+            for i in 0..<windows { dst[Int(idx[i])] += src[i] }
         }
     }
 }
@@ -21,6 +44,11 @@ private func maxPoolPlanes<T: KernelFloat>(_ image: UnsafeMutablePointer<T>, _ v
     parallelFor(planes, grain: max(1, 8_192 / max(1, windows * g.kernelArea))) { range in
         for p in range {
             let src = image + p * planeSize, vals = values + p * windows, idx = indices + p * windows
+            if simple, T.self == Float.self {
+                maxPool2x2(UnsafeMutableRawPointer(src).assumingMemoryBound(to: Float.self),
+                           UnsafeMutableRawPointer(vals).assumingMemoryBound(to: Float.self), idx, g)
+                continue
+            }
             if simple {
                 // The course's 2×2/2 pooling: every window lies inside the image.
                 for oy in 0..<g.outH {
@@ -61,6 +89,48 @@ private func maxPoolPlanes<T: KernelFloat>(_ image: UnsafeMutablePointer<T>, _ v
                     idx[oy * g.outW + ox] = Int64(at)
                 }
             }
+        }
+    }
+}
+
+/// One plane of 2×2/2 max pooling in float32, eight windows at a time (the even and odd
+/// columns of two rows), with the scalar kernel's order and NaN rule: candidates top-left,
+/// top-right, bottom-left, bottom-right, each replacing the maximum when larger or NaN.
+private func maxPool2x2(_ src: UnsafeMutablePointer<Float>, _ vals: UnsafeMutablePointer<Float>,
+                        _ idx: UnsafeMutablePointer<Int64>, _ g: ConvGeometry) {
+    let w = g.width
+    let lane = SIMD8<Int64>(0, 2, 4, 6, 8, 10, 12, 14)
+    for oy in 0..<g.outH {
+        let top = src + 2 * oy * w, rowStart = Int64(2 * oy * w)
+        var ox = 0
+        while ox + 8 <= g.outW {
+            let a = UnsafeRawPointer(top + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
+            let b = UnsafeRawPointer(top + w + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
+            var best = a.evenHalf
+            var offset = SIMD8<Int32>(repeating: 0)
+            @inline(__always) func consider(_ candidate: SIMD8<Float>, _ delta: Int32) {
+                let wins = (candidate .> best) .| (candidate .!= candidate)
+                best.replace(with: candidate, where: wins)
+                offset.replace(with: delta, where: wins)
+            }
+            consider(a.oddHalf, 1)
+            consider(b.evenHalf, Int32(w))
+            consider(b.oddHalf, Int32(w + 1))
+            UnsafeMutableRawPointer(vals + oy * g.outW + ox).storeBytes(of: best, as: SIMD8<Float>.self)
+            let at = SIMD8<Int64>(truncatingIfNeeded: offset) &+ lane &+ (rowStart + Int64(2 * ox))
+            UnsafeMutableRawPointer(idx + oy * g.outW + ox).storeBytes(of: at, as: SIMD8<Int64>.self)
+            ox += 8
+        }
+        while ox < g.outW {
+            let i0 = 2 * oy * w + 2 * ox
+            var best = src[i0], at = i0
+            let v1 = src[i0 + 1], v2 = src[i0 + w], v3 = src[i0 + w + 1]
+            if v1 > best || v1.isNaN { best = v1; at = i0 + 1 }
+            if v2 > best || v2.isNaN { best = v2; at = i0 + w }
+            if v3 > best || v3.isNaN { best = v3; at = i0 + w + 1 }
+            vals[oy * g.outW + ox] = best
+            idx[oy * g.outW + ox] = Int64(at)
+            ox += 1
         }
     }
 }
