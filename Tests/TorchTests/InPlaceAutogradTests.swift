@@ -58,7 +58,7 @@ import TorchOptim
         let expected: String = index == 0 ? f.value("message_input")
             : "is at version 1; expected version 0 instead. Hint: MulBackward0 needs its values"
         // Initialization already wrote the layer's weight once.
-        #expect(text.contains(index == 21 ? "is at version 2; expected version 1 instead. Hint: MmBackward0 needs its values" : expected),
+        #expect(text.contains(index == 21 ? "is at version 2; expected version 1 instead. Hint: AddmmBackward0 needs its values" : expected),
                 "\(Self.writePaths[index]): \(text)")
     }
 

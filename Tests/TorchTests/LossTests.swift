@@ -71,6 +71,12 @@ import TorchNN
             expectFnGradcheck([x]) { F.crossEntropy($0[0], t, weight: w, reduction: r, labelSmoothing: 0.1) }
             expectFnGradcheck([x]) { F.nllLoss($0[0], t, weight: w, reduction: r) }
         }
+        // The fused batch-of-logits path (no weight, no smoothing), once and twice differentiated.
+        for r in [Reduction.mean, .sum] {
+            expectFnGradcheck([x]) { F.crossEntropy($0[0], t, reduction: r) }
+            let second = gradgradcheck({ F.crossEntropy($0[0], t, reduction: r) * $0[0].sum() }, inputs: [x])
+            #expect(second.passed, "\(second)")
+        }
         let x4 = fnLeaf([2, 3, 2, 2], seed: 32), t4 = Tensor([0, 2, 1, 1, 2, 0, -100, 1]).reshape(2, 2, 2)
         expectFnGradcheck([x4]) { F.crossEntropy($0[0], t4) }
         let probs = Tensor.rand([4, 5], dtype: .float64)

@@ -66,6 +66,16 @@ protocol Backend: Sendable {
     func activation(_ op: ActivationOp, _ a: Tensor, into out: Tensor)
     /// (Log-)softmax of contiguous `a` along `dim` into contiguous `out` (same shape and float dtype).
     func softmax(_ a: Tensor, dim: Int, log: Bool, into out: Tensor)
+    /// The negative log-likelihood of a contiguous `[m, c]` log-softmax `logp` (float32 or
+    /// float64) against contiguous int64 `targets` `[m]`: the sum of `-logp[i, targets[i]]` over
+    /// the rows whose target isn't `ignoreIndex`, and their count; or the first target outside
+    /// `0..<c` (and not ignored) as `badTarget`.
+    func classNLL(_ logp: Tensor, targets: Tensor, ignoreIndex: Int) -> (sum: Double, count: Int, badTarget: Int64?)
+    /// Cross-entropy's gradient with respect to the logits, in one pass:
+    /// `grad = gradient / divisor · (exp(logp) - onehot(targets))`, zero rows for ignored targets;
+    /// `gradient` is the loss's 0-d gradient, `grad` contiguous like `logp`.
+    func crossEntropyBackward(_ logp: Tensor, targets: Tensor, ignoreIndex: Int, gradient: Tensor, divisor: Double,
+                              into grad: Tensor)
 }
 
 extension Backend {

@@ -60,6 +60,10 @@ extension Tensor {
         torchCheck(labelSmoothing >= 0 && labelSmoothing <= 1,
                    "label_smoothing must be between 0.0 and 1.0. Got: \(labelSmoothing)")
         torchCheck(input.rank >= 1, "cross_entropy: expected an input with at least 1 dimension (the classes), got a 0-dim tensor")
+        if input.rank == 2, target.rank == 1, target.dtype == .int64, weight == nil, labelSmoothing == 0, reduction != .none,
+           input.dtype == .float32 || input.dtype == .float64 {
+            return classCrossEntropy(input, target, ignoreIndex: ignoreIndex, reduction: reduction)
+        }
         let classDim = input.rank == 1 ? 0 : 1
         let c = input.shape[classDim]
         let logp = input.logSoftmax(dim: classDim)
@@ -102,6 +106,35 @@ extension Tensor {
     }
 
     /// Checks the shapes and dtypes of class-index targets as PyTorch does; returns the class count.
+    /// The common case, a batch of logits against class indices, in two kernels forward
+    /// (log-softmax, then the picked sum) and one backward (softmax minus one-hot), recorded as
+    /// one `NllLossBackward0` on the logits; a double backward differentiates the same rule
+    /// written with tensor ops.
+    private static func classCrossEntropy(_ input: Tensor, _ target: Tensor, ignoreIndex: Int, reduction: Reduction) -> Tensor {
+        let c = checkClassTargets(input, target, weight: nil)
+        let logp = noGrad { input.logSoftmax(dim: 1) }, targets = target.contiguous()
+        let (sum, count, bad) = input.backend.classNLL(logp, targets: targets, ignoreIndex: ignoreIndex)
+        if let bad { torchCheck(false, "Target \(bad) is out of bounds.") }
+        // With every target ignored the mean is 0/0 = NaN, as in PyTorch.
+        let value = reduction == .sum ? sum : sum / Double(count)
+        let out = Tensor(scalarValue: .double(value), dtype: input.dtype)
+        guard Tensor.needsGrad(input) else { return out }
+        // PyTorch's gradient is 0 when no target counts.
+        let divisor = reduction == .sum ? 1 : Double(Swift.max(count, 1))
+        return out.recordGrad("NllLossBackward0", [input], saving: [input, target]) { g in
+            guard !isGradEnabled else {
+                let counted = targets.ne(ignoreIndex)
+                let onehot = Tensor.zeros([targets.numel, c], dtype: g.dtype)
+                    .scatter(dim: 1, index: Tensor.where(counted, targets, Int64(0)).unsqueeze(dim: 1), value: 1.0)
+                return [(input.softmax(dim: 1) - onehot) * counted.unsqueeze(dim: 1).to(dtype: g.dtype) * (g / divisor)]
+            }
+            let gx = Tensor(uninitializedShape: input.shape, dtype: logp.dtype)
+            g.backend.crossEntropyBackward(logp, targets: targets, ignoreIndex: ignoreIndex,
+                                           gradient: g.to(dtype: logp.dtype).contiguous(), divisor: divisor, into: gx)
+            return [gx]
+        }
+    }
+
     private static func checkClassTargets(_ input: Tensor, _ target: Tensor, weight: Tensor?) -> Int {
         torchCheck(target.dtype == .int64, "expected scalar type Long but found \(target.dtype.typeName)")
         torchCheck(input.rank >= 1, "input tensor should be 1D or 2D")
