@@ -25,7 +25,7 @@ struct Bench: ParsableCommand {
 
     @Option(help: ArgumentHelp("Rows or kinds (train, infer, micro) to run, comma-separated (default: all).", valueName: "rows"))
     var only: ValueList<String>?
-    @Option(help: "How many times to run each row; the median is reported (default 1).")
+    @Option(help: "How many times to run each row; the median is reported.")
     var rounds = 1
     @Option(help: ArgumentHelp("Train on the first N training images only, for quick runs.", valueName: "N"))
     var limit: Int?
