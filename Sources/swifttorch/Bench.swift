@@ -48,10 +48,7 @@ struct Bench: ParsableCommand {
 
     private func rows() throws -> [BenchRow] {
         guard let only else { return BenchRow.all }
-        switch BenchRow.select(only.values) {
-        case .success(let rows): return rows
-        case .failure(let unknown): throw ValidationError(unknown.description)
-        }
+        do { return try BenchRow.select(only.values) } catch { throw ValidationError(error.description) }
     }
 
     func run() throws {

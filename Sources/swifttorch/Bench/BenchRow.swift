@@ -41,15 +41,16 @@ struct BenchRow: Sendable {
     /// The words `--only` takes besides row names, each standing for the rows of its kind.
     static let groups = ["train", "infer", "micro"]
 
-    /// The rows named in `selection` (row names or group words), in ``all``'s order; `nil`
-    /// names the first word that is neither.
-    static func select(_ selection: [String]) -> Result<[BenchRow], UnknownRow> {
+    /// The rows named in `selection` (row names or group words), in ``all``'s order. Throws
+    /// for the first word that is neither.
+    static func select(_ selection: [String]) throws(UnknownRow) -> [BenchRow] {
         for word in selection where !groups.contains(word) && !all.contains(where: { $0.name == word }) {
-            return .failure(UnknownRow(word: word))
+            throw UnknownRow(word: word)
         }
-        return .success(all.filter { row in selection.contains(row.name) || selection.contains(row.kind) })
+        return all.filter { row in selection.contains(row.name) || selection.contains(row.kind) }
     }
 
+    /// A word of `--only` that names no row.
     struct UnknownRow: Error {
         let word: String
         var description: String {
