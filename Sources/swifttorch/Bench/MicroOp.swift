@@ -1,0 +1,54 @@
+import Torch
+
+/// The single ops that `swifttorch bench` times forward and backward, at the shapes they
+/// have in the course CNN's batch-100 training step.
+enum MicroOp: String, CaseIterable, Sendable {
+    case conv1 = "conv2d-1-6-k5"
+    case conv2 = "conv2d-6-12-k5"
+    case linear = "linear-192-120"
+    case maxPool = "maxpool2d-2"
+    case batchNorm = "batchnorm2d-6"
+    case crossEntropy = "cross-entropy"
+
+    /// The input's shape.
+    var inputShape: [Int] {
+        switch self {
+        case .conv1: [100, 1, 28, 28]
+        case .conv2: [100, 6, 12, 12]
+        case .linear: [100, 192]
+        case .maxPool, .batchNorm: [100, 6, 24, 24]
+        case .crossEntropy: [100, 10]
+        }
+    }
+
+    /// One step's work, made from seeded random inputs: clear the gradients, run the op
+    /// forward, and backward from a fixed output gradient (from the loss, for cross-entropy).
+    /// The input requires grad except for `conv1`, whose input is the images.
+    func makeStep() -> () -> Void {
+        manualSeed(0)
+        let x = Tensor.randn(inputShape)
+        if self != .conv1 { _ = x.requiresGrad_() }
+        let module: Module? = switch self {
+        case .conv1: Conv2d(inChannels: 1, outChannels: 6, kernelSize: 5)
+        case .conv2: Conv2d(inChannels: 6, outChannels: 12, kernelSize: 5)
+        case .linear: Linear(inFeatures: 192, outFeatures: 120)
+        case .maxPool: MaxPool2d(kernelSize: 2, stride: 2)
+        case .batchNorm: BatchNorm2d(numFeatures: 6)
+        case .crossEntropy: nil
+        }
+        if let module {
+            _ = module.train()
+            let gradient = Tensor.randn(noGrad { module(x) }.shape)
+            return {
+                x.grad = nil
+                module.zeroGrad()
+                module(x).backward(gradient)
+            }
+        }
+        let labels = Tensor.randint(high: 10, [inputShape[0]])
+        return {
+            x.grad = nil
+            F.crossEntropy(x, labels).backward()
+        }
+    }
+}
