@@ -62,13 +62,29 @@ protocol Backend: Sendable {
     func activation(_ op: ActivationOp, _ a: Tensor, into out: Tensor)
     /// (Log-)softmax of contiguous `a` along `dim` into contiguous `out` (same shape and float dtype).
     func softmax(_ a: Tensor, dim: Int, log: Bool, into out: Tensor)
+
+    // MARK: Memory and updates in place
+
+    /// Where tensors' memory on this device comes from (and goes back to).
+    var allocator: any DeviceAllocator { get }
+    /// One optimizer step over a group's parameters, in place: increments each slot's step
+    /// counter, then updates its parameter and state buffers as `rule` says. The slots were
+    /// checked by `OptimizerUpdate.apply(to:)`.
+    func optimizerUpdate(_ rule: OptimizerUpdate, _ slots: [OptimizerSlot])
+    /// Samples `fill` into the contiguous `out`, element after element, advancing `generator`.
+    func random(_ fill: RandomFill, into out: Tensor, generator: Generator)
+}
+
+extension Device {
+    /// The backend that runs tensors on this device.
+    var backend: any Backend {
+        checkAvailable("tensor op")
+        return CPUBackend.shared
+    }
 }
 
 extension Tensor {
-    var backend: any Backend {
-        device.checkAvailable("tensor op")
-        return CPUBackend.shared
-    }
+    var backend: any Backend { device.backend }
 }
 
 /// The element-wise binary ops a backend implements.
