@@ -17,7 +17,10 @@ import Darwin
 /// ```
 ///
 /// Sizes round up to size classes (at most 12.5 % more than asked for), so `allocatedBytes`
-/// counts the rounded sizes. The calls are thread-safe.
+/// counts the rounded sizes. A block is reused only for a request of its own class: a loop
+/// that switches between differently sized work (training at batch 100, evaluating at batch
+/// 1000) keeps both sets cached unless it calls `empty()` in between, as TorchTrain's
+/// `Evaluation` does. The calls are thread-safe.
 public enum MemoryCache {
     /// The cache's figures for `device` (`torch.cuda.memory_stats`).
     public static func statistics(on device: Device = .cpu) -> MemoryStatistics {

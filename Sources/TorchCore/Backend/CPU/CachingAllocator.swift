@@ -16,8 +16,9 @@ final class CachingAllocator: DeviceAllocator {
     static let alignment = 64
 
     private struct State: ~Copyable {
-        /// Free blocks per size class, as addresses.
-        var free: [[UInt]] = Array(repeating: [], count: CachingAllocator.classCount)
+        /// The first free block of each size class; a free block's first word holds the next
+        /// one's address (0 ends the list), so freeing and reusing touch no other memory.
+        let heads: UnsafeMutablePointer<UInt>
         var limit: Int
         var allocated = 0
         var cached = 0
@@ -25,12 +26,35 @@ final class CachingAllocator: DeviceAllocator {
         var allocations = 0
         var hits = 0
         var systemAllocations = 0
+
+        init(limit: Int) {
+            heads = .allocate(capacity: CachingAllocator.classCount)
+            heads.initialize(repeating: 0, count: CachingAllocator.classCount)
+            self.limit = limit
+        }
+
+        mutating func pop(_ index: Int) -> UInt? {
+            let address = heads[index]
+            guard address != 0 else { return nil }
+            heads[index] = UnsafeRawPointer(bitPattern: address)!.load(as: UInt.self)
+            return address
+        }
+
+        mutating func push(_ address: UInt, _ index: Int) {
+            UnsafeMutableRawPointer(bitPattern: address)!.storeBytes(of: heads[index], as: UInt.self)
+            heads[index] = address
+        }
     }
 
     private let state: Mutex<State>
 
     init(limit: Int) {
         state = Mutex(State(limit: limit))
+    }
+
+    deinit {
+        empty()
+        state.withLock { $0.heads.deallocate() }
     }
 
     // MARK: Size classes
@@ -61,7 +85,7 @@ final class CachingAllocator: DeviceAllocator {
             s.allocations += 1
             s.allocated += size
             if s.allocated > s.peak { s.peak = s.allocated }
-            guard let address = s.free[index].popLast() else {
+            guard let address = s.pop(index) else {
                 s.systemAllocations += 1
                 return nil
             }
@@ -86,7 +110,7 @@ final class CachingAllocator: DeviceAllocator {
             s.allocated -= size
             guard s.cached + size <= s.limit else { return false }
             s.cached += size
-            s.free[index].append(UInt(bitPattern: pointer))
+            s.push(UInt(bitPattern: pointer), index)
             return true
         }
         if !keep { free(pointer) }
@@ -102,35 +126,44 @@ final class CachingAllocator: DeviceAllocator {
 
     /// Frees every cached block back to the system; blocks in use are untouched.
     func empty() {
-        let blocks: [[UInt]] = state.withLock { s in
-            let blocks = s.free
-            for i in s.free.indices { s.free[i].removeAll() }
+        let lists: [UInt] = state.withLock { s in
+            let lists = (0..<Self.classCount).map { s.heads[$0] }
+            s.heads.update(repeating: 0, count: Self.classCount)
             s.cached = 0
-            return blocks
+            return lists
         }
-        for list in blocks { for address in list { free(UnsafeMutableRawPointer(bitPattern: address)) } }
+        for head in lists { Self.freeList(head) }
+    }
+
+    /// Frees a detached list of blocks, reading each one's link before freeing it.
+    private static func freeList(_ head: UInt) {
+        var address = head
+        while let p = UnsafeMutableRawPointer(bitPattern: address) {
+            address = p.load(as: UInt.self)
+            free(p)
+        }
     }
 
     /// The most bytes kept cached; lowering it frees cached blocks until they fit.
     var limit: Int {
         get { state.withLock { $0.limit } }
         set {
-            let excess: [UInt] = state.withLock { s in
+            var excess: UInt = 0  // a list of the blocks to free
+            state.withLock { s in
                 s.limit = Swift.max(0, newValue)
-                var freed: [UInt] = []
                 // Largest blocks first: fewest frees to get under the limit.
-                var index = s.free.count - 1
+                var index = Self.classCount - 1
                 while s.cached > s.limit && index >= 0 {
-                    if let address = s.free[index].popLast() {
+                    if let address = s.pop(index) {
                         s.cached -= Self.blockSize(ofClass: index)
-                        freed.append(address)
+                        UnsafeMutableRawPointer(bitPattern: address)!.storeBytes(of: excess, as: UInt.self)
+                        excess = address
                     } else {
                         index -= 1
                     }
                 }
-                return freed
             }
-            for address in excess { free(UnsafeMutableRawPointer(bitPattern: address)) }
+            Self.freeList(excess)
         }
     }
 
