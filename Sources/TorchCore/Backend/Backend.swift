@@ -76,6 +76,17 @@ protocol Backend: Sendable {
     /// `gradient` is the loss's 0-d gradient, `grad` contiguous like `logp`.
     func crossEntropyBackward(_ logp: Tensor, targets: Tensor, ignoreIndex: Int, gradient: Tensor, divisor: Double,
                               into grad: Tensor)
+
+    // MARK: Memory and updates in place
+
+    /// Where tensors' memory on this device comes from (and goes back to).
+    var allocator: any DeviceAllocator { get }
+    /// One optimizer step over a group's parameters, in place: increments each slot's step
+    /// counter, then updates its parameter and state buffers as `rule` says. The slots were
+    /// checked by `OptimizerUpdate.apply(to:)`.
+    func optimizerUpdate(_ rule: OptimizerUpdate, _ slots: [OptimizerSlot])
+    /// Samples `fill` into the contiguous `out`, element after element, advancing `generator`.
+    func random(_ fill: RandomFill, into out: Tensor, generator: Generator)
 }
 
 extension Backend {
@@ -83,11 +94,16 @@ extension Backend {
     func batchedMatmul(_ a: Tensor, _ b: Tensor, into out: Tensor) { batchedMatmul(a, b, into: out, accumulate: false) }
 }
 
-extension Tensor {
+extension Device {
+    /// The backend that runs tensors on this device.
     var backend: any Backend {
-        device.checkAvailable("tensor op")
+        checkAvailable("tensor op")
         return CPUBackend.shared
     }
+}
+
+extension Tensor {
+    var backend: any Backend { device.backend }
 }
 
 /// The element-wise binary ops a backend implements. `thresholdBackward` is ReLU's derivative

@@ -91,8 +91,7 @@ extension Tensor {
             ? "randperm: n cannot be greater than \(maxExact) for \(dtype.typeName) type."
             : "randperm: value cannot be converted to type \(dtype.name)_t without overflow")
         let perm = Tensor(uninitializedShape: [n], dtype: .int64)
-        let p = perm.pointer(Int64.self)
-        generator.withLock { $0.fillPermutation(p, count: n) }
+        perm.backend.random(.permutation, into: perm, generator: generator)
         return perm.to(dtype: dtype)
     }
 
@@ -123,13 +122,7 @@ extension Tensor {
     public func uniform_(from: Double = 0, to: Double = 1, generator: Generator = .default) -> Tensor {
         Tensor.checkFloat(dtype, kernel: "check_uniform_bounds")
         torchCheck(from <= to, "uniform_ expects to return a [from, to) range, but found from=\(cNumber(from)) > to=\(cNumber(to))")
-        struct Uniform: FloatSampler {
-            let from: Double, to: Double
-            func fill<T: RandomFloatElement>(_ s: inout Generator.State, _ p: UnsafeMutablePointer<T>, _ n: Int) {
-                s.fillUniform(p, count: n, from: T.fromDouble(from), to: T.fromDouble(to))
-            }
-        }
-        overwriteInPlace("uniform_", gradName: "UniformBackward0") { sampleFloats(Uniform(from: from, to: to), generator: generator) }
+        overwriteInPlace("uniform_", gradName: "UniformBackward0") { sample(.uniform(from: from, to: to), generator: generator) }
         return self
     }
 
@@ -143,14 +136,8 @@ extension Tensor {
     public func normal_(mean: Double = 0, std: Double = 1, generator: Generator = .default) -> Tensor {
         Tensor.checkFloat(dtype, kernel: "normal_kernel_cpu")
         torchCheck(std >= 0, "normal expects std >= 0.0, but found std \(cNumber(std))")
-        struct Normal: FloatSampler {
-            let mean: Double, std: Double, vectorized: Bool
-            func fill<T: RandomFloatElement>(_ s: inout Generator.State, _ p: UnsafeMutablePointer<T>, _ n: Int) {
-                s.fillNormal(p, count: n, mean: mean, std: std, vectorized: vectorized)
-            }
-        }
         overwriteInPlace("normal_", gradName: "NormalBackward0") {
-            sampleFloats(Normal(mean: mean, std: std, vectorized: isContiguous), generator: generator)
+            sample(.normal(mean: mean, std: std, vectorized: isContiguous), generator: generator)
         }
         return self
     }
@@ -164,18 +151,7 @@ extension Tensor {
     @discardableResult
     public func bernoulli_(p: Double = 0.5, generator: Generator = .default) -> Tensor {
         torchCheck(p >= 0 && p <= 1, "bernoulli_ expects p to be in [0, 1], but got p=\(cNumber(p))")
-        struct Visitor: DTypeVisitor {
-            let p: Double
-            let generator: Generator
-            let target: Tensor
-            func visit<T: TensorElement>(_: T.Type) {
-                Tensor.sampleInIterationOrder(target) { buffer in
-                    let ptr = buffer.pointer(T.self), n = buffer.numel
-                    generator.withLock { $0.fillBernoulli(ptr, count: n, probability: p) }
-                }
-            }
-        }
-        overwriteInPlace("bernoulli_", gradName: "BernoulliBackward2") { dtype.dispatch(Visitor(p: p, generator: generator, target: self)) }
+        overwriteInPlace("bernoulli_", gradName: "BernoulliBackward2") { sample(.bernoulli(p: p), generator: generator) }
         return self
     }
 
@@ -188,31 +164,13 @@ extension Tensor {
                    "bernoulli_: expected a floating-point probability tensor, got \(probabilities.dtype)")
         let probDType: DType = probabilities.dtype == .float64 ? .float64 : .float32
         let probs = probabilities.expand(shape).to(dtype: probDType).contiguous()
-        let inRange: Bool = withExtendedLifetime(probs) {
-            probDType == .float64
-                ? UnsafeBufferPointer(start: probs.pointer(Double.self), count: probs.numel).allSatisfy { $0 >= 0 && $0 <= 1 }
-                : UnsafeBufferPointer(start: probs.pointer(Float.self), count: probs.numel).allSatisfy { $0 >= 0 && $0 <= 1 }
-        }
+        // NaN fails both comparisons, so it is out of range too.
+        let inRange = noGrad { probs.numel == 0 || (probs.ge(0).logicalAnd(probs.le(1))).all().item(Bool.self) }
         torchCheck(inRange, "bernoulli_: expected all probabilities to be in [0, 1]")
-        struct Visitor: DTypeVisitor {
-            let probs: Tensor
-            let generator: Generator
-            let target: Tensor
-            func visit<T: TensorElement>(_: T.Type) {
-                Tensor.sampleInIterationOrder(target, sameOrderAs: probs) { buffer, ordered in
-                    let ptr = buffer.pointer(T.self), n = buffer.numel
-                    if ordered.dtype == .float64 {
-                        let q = UnsafePointer(ordered.pointer(Double.self))
-                        generator.withLock { $0.fillBernoulli(ptr, count: n, probabilities: q) }
-                    } else {
-                        let q = UnsafePointer(ordered.pointer(Float.self))
-                        generator.withLock { $0.fillBernoulli(ptr, count: n, probabilities: q) }
-                    }
-                }
-            }
-        }
         overwriteInPlace("bernoulli_", gradName: "BernoulliBackward1") {
-            dtype.dispatch(Visitor(probs: probs, generator: generator, target: self))
+            Tensor.sampleInIterationOrder(self, sameOrderAs: probs) { buffer, ordered in
+                buffer.backend.random(.bernoulliPerElement(ordered), into: buffer, generator: generator)
+            }
         }
         return self
     }
@@ -239,19 +197,8 @@ extension Tensor {
             torchCheck(to - 1 >= lo && to - 1 <= hi, "to - 1 is out of bounds for \(Tensor.cTypeName(dtype))")
         }
         let range = UInt64(bitPattern: Int64(to) &- Int64(from)), base = Int64(from)
-        struct Visitor: DTypeVisitor {
-            let range: UInt64, base: Int64
-            let generator: Generator
-            let target: Tensor
-            func visit<T: TensorElement>(_: T.Type) {
-                Tensor.sampleInIterationOrder(target) { buffer in
-                    let ptr = buffer.pointer(T.self), n = buffer.numel
-                    generator.withLock { $0.fillRandomFromTo(ptr, count: n, range: range, base: base) }
-                }
-            }
-        }
         overwriteInPlace("random_", gradName: "RandomBackward0") {
-            dtype.dispatch(Visitor(range: range, base: base, generator: generator, target: self))
+            sample(.integers(range: range, base: base), generator: generator)
         }
         return self
     }
@@ -267,41 +214,34 @@ extension Tensor {
     /// 0 or 1 for bool.
     @discardableResult
     public func random_(generator: Generator = .default) -> Tensor {
-        struct Visitor: DTypeVisitor {
-            let generator: Generator
-            let target: Tensor
-            func visit<T: TensorElement>(_: T.Type) {
-                Tensor.sampleInIterationOrder(target) { buffer in
-                    let ptr = buffer.pointer(T.self), n = buffer.numel
-                    generator.withLock { $0.fillRandomFull(ptr, count: n) }
-                }
-            }
-        }
-        overwriteInPlace("random_", gradName: "RandomBackward0") { dtype.dispatch(Visitor(generator: generator, target: self)) }
+        overwriteInPlace("random_", gradName: "RandomBackward0") { sample(.fullRange, generator: generator) }
         return self
     }
 }
 
-/// A sampler for the floating-point dtypes, run on a contiguous run of elements.
-protocol FloatSampler {
-    func fill<T: RandomFloatElement>(_ s: inout Generator.State, _ p: UnsafeMutablePointer<T>, _ n: Int)
+/// A distribution a backend samples into a contiguous tensor, element after element in
+/// memory order (so results match PyTorch's for the same seed).
+enum RandomFill {
+    /// Uniform in [from, to); floating-point dtypes.
+    case uniform(from: Double, to: Double)
+    /// Normal; `vectorized` picks PyTorch's blockwise Box-Muller for contiguous targets.
+    case normal(mean: Double, std: Double, vectorized: Bool)
+    /// 1 with probability `p`, else 0; any dtype.
+    case bernoulli(p: Double)
+    /// 1 with the probability in the matching element of a contiguous float32/float64 tensor.
+    case bernoulliPerElement(Tensor)
+    /// Integers `base + [0, range)`.
+    case integers(range: UInt64, base: Int64)
+    /// Integers over the dtype's whole exact range (`random_()`).
+    case fullRange
+    /// A random permutation of `0..<count` into an int64 tensor.
+    case permutation
 }
 
 extension Tensor {
-    func sampleFloats<S: FloatSampler>(_ sampler: S, generator: Generator) {
-        func run<T: RandomFloatElement>(_: T.Type) {
-            Tensor.sampleInIterationOrder(self) { buffer in
-                let p = buffer.pointer(T.self), n = buffer.numel
-                generator.withLock { sampler.fill(&$0, p, n) }
-            }
-        }
-        switch dtype {
-        case .float32: run(Float.self)
-        case .float64: run(Double.self)
-        case .float16: run(Float16.self)
-        case .bfloat16: run(BFloat16.self)
-        default: torchCheck(false, "sampler: floating-point dtype expected, got \(dtype)")
-        }
+    /// Samples `fill` into this tensor through the backend, in PyTorch's iteration order.
+    func sample(_ fill: RandomFill, generator: Generator) {
+        Tensor.sampleInIterationOrder(self) { buffer in buffer.backend.random(fill, into: buffer, generator: generator) }
     }
 
     /// Hands `fill` a contiguous tensor whose elements, in order, are this tensor's in the

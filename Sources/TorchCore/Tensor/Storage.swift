@@ -16,10 +16,11 @@ public final class Storage: @unchecked Sendable {
     /// the only one, since views are not rebased onto the new values.
     let viewCount = Atomic<Int>(0)
 
-    /// Allocates `byteCount` uninitialized bytes.
+    /// Takes `byteCount` uninitialized bytes from the CPU backend's memory cache (the
+    /// concrete allocator rather than `Device.backend.allocator`: this runs for every tensor).
     init(byteCount: Int) {
         self.byteCount = byteCount
-        self.data = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: 16)
+        self.data = cpuAllocator.allocate(byteCount: byteCount)
         self.owned = true
         self.release = nil
     }
@@ -33,7 +34,7 @@ public final class Storage: @unchecked Sendable {
     }
 
     deinit {
-        if owned { data.deallocate() } else { release?() }
+        if owned { cpuAllocator.deallocate(data, byteCount: byteCount) } else { release?() }
     }
 
     /// The device the memory is on.

@@ -43,42 +43,19 @@ public final class Adagrad: Optimizer, @unchecked Sendable {
     }
 
     public override func update(_ param: Tensor, grad: Tensor, group: ParamGroup, state: inout [String: Tensor]) {
-        let b = UpdateBuffers(param, grad: grad)
-        let step = incrementStep(&state)
-        let sum = b.buffer(&state, "sum") { Tensor.full(b.work.shape, group.double("initial_accumulator_value"), dtype: b.dtype) }
-        let lr = group.double("lr"), lrDecay = group.double("lr_decay")
-        let h = AdagradHyper(clr: lr / (1 + (step - 1) * lrDecay), eps: group.double("eps"),
-                             weightDecay: group.double("weight_decay"), maximize: group.flag("maximize"))
-        if b.dtype == .float64 {
-            adagradLoop(Double.self, b, sum, h)
-        } else {
-            adagradLoop(Float.self, b, sum, h)
-        }
-        b.finish()
+        updateOne(param, grad: grad, group: group, state: &state)
     }
 }
 
-struct AdagradHyper {
-    let clr, eps, weightDecay: Double
-    let maximize: Bool
-}
+extension Adagrad: FusedOptimizer {
+    func rule(_ group: ParamGroup) -> OptimizerUpdate {
+        .adagrad(lr: group.double("lr"), lrDecay: group.double("lr_decay"), eps: group.double("eps"),
+                 weightDecay: group.double("weight_decay"), maximize: group.flag("maximize"))
+    }
 
-/// One fused pass in PyTorch's order (`state_sum.addcmul_(g, g, value: 1)`, `std = state_sum.sqrt().add_(eps)`,
-/// `param.addcdiv_(g, std, value: -clr)`).
-private func adagradLoop<T: UpdateFloat>(_: T.Type, _ b: UpdateBuffers, _ sum: Tensor, _ h: AdagradHyper) {
-    let n = b.count
-    let p = elements(b.work, T.self), g = elements(b.grad, T.self), s = elements(sum, T.self)
-    let eps = T(h.eps), negCLR = T(-h.clr), wd = T(h.weightDecay), hasWD = h.weightDecay != 0, maximize = h.maximize
-    var i = 0
-    while i < n {
-        let k = Swift.min(8, n - i)
-        var gi = load(g, i, k)
-        let pi = load(p, i, k)
-        if maximize { gi = -gi }
-        if hasWD { gi = gi + wd * pi }
-        let si = load(s, i, k) + 1 * gi * gi
-        store(si, s, i, k)
-        store(pi + negCLR * gi / (squareRoot(si) + eps), p, i, k)
-        i += 8
+    func slot(_ b: UpdateBuffers, group: ParamGroup, state: inout [String: Tensor]) -> OptimizerSlot {
+        let step = b.stepCounter(&state)
+        let sum = b.buffer(&state, "sum") { Tensor.full(b.work.shape, group.double("initial_accumulator_value"), dtype: b.dtype) }
+        return b.slot([sum], step: step)
     }
 }

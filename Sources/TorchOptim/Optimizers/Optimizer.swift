@@ -82,10 +82,14 @@ open class Optimizer: CustomStringConvertible, @unchecked Sendable {
     }
 
     /// Updates every parameter that has a gradient once, in place (parameters whose `grad` is
-    /// nil are skipped).
+    /// nil are skipped). The built-in optimizers update each group in one fused backend call.
     open func step() {
         noGrad {
             for g in paramGroups {
+                if let fused = self as? any FusedOptimizer {
+                    fused.stepFused(g)
+                    continue
+                }
                 for p in g.params {
                     guard let grad = p.grad else { continue }
                     update(p, grad: grad, group: g, state: &state[ObjectIdentifier(p), default: [:]])

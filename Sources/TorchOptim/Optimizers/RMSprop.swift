@@ -34,61 +34,22 @@ public final class RMSprop: Optimizer, @unchecked Sendable {
     }
 
     public override func update(_ param: Tensor, grad: Tensor, group: ParamGroup, state: inout [String: Tensor]) {
-        let b = UpdateBuffers(param, grad: grad)
-        _ = incrementStep(&state)
-        let momentum = group.double("momentum"), centered = group.flag("centered")
-        let squareAvg = b.buffer(&state, "square_avg", b.zeros)
-        let buf = momentum > 0 ? b.buffer(&state, "momentum_buffer", b.zeros) : nil
-        let gradAvg = centered ? b.buffer(&state, "grad_avg", b.zeros) : nil
-        let h = RMSpropHyper(lr: group.double("lr"), alpha: group.double("alpha"), eps: group.double("eps"),
-                             weightDecay: group.double("weight_decay"), momentum: momentum,
-                             maximize: group.flag("maximize"))
-        if b.dtype == .float64 {
-            rmspropLoop(Double.self, b, squareAvg, buf, gradAvg, h)
-        } else {
-            rmspropLoop(Float.self, b, squareAvg, buf, gradAvg, h)
-        }
-        b.finish()
+        updateOne(param, grad: grad, group: group, state: &state)
     }
 }
 
-struct RMSpropHyper {
-    let lr, alpha, eps, weightDecay, momentum: Double
-    let maximize: Bool
-}
+extension RMSprop: FusedOptimizer {
+    func rule(_ group: ParamGroup) -> OptimizerUpdate {
+        .rmsprop(lr: group.double("lr"), alpha: group.double("alpha"), eps: group.double("eps"),
+                 weightDecay: group.double("weight_decay"), momentum: group.double("momentum"),
+                 centered: group.flag("centered"), maximize: group.flag("maximize"))
+    }
 
-/// One fused pass in PyTorch's order of operations (`square_avg.mul_(α).addcmul_(g, g, value: 1-α)`, ...).
-private func rmspropLoop<T: UpdateFloat>(_: T.Type, _ b: UpdateBuffers, _ squareAvg: Tensor, _ buf: Tensor?,
-                                         _ gradAvg: Tensor?, _ h: RMSpropHyper) {
-    let n = b.count
-    let p = elements(b.work, T.self), g = elements(b.grad, T.self), v = elements(squareAvg, T.self)
-    let alpha = T(h.alpha), oneMinusAlpha = T(1 - h.alpha), eps = T(h.eps), negLR = T(-h.lr)
-    let wd = T(h.weightDecay), hasWD = h.weightDecay != 0, maximize = h.maximize, mu = T(h.momentum)
-    let mb = buf.map { elements($0, T.self) }, ga = gradAvg.map { elements($0, T.self) }
-    var i = 0
-    while i < n {
-        let k = Swift.min(8, n - i)
-        var gi = load(g, i, k)
-        if maximize { gi = -gi }
-        if hasWD { gi = gi + wd * load(p, i, k) }
-        let vi = load(v, i, k) * alpha + oneMinusAlpha * gi * gi
-        store(vi, v, i, k)
-        var avg: Chunk<T>
-        if let ga {
-            let gai = load(ga, i, k) * alpha + oneMinusAlpha * gi
-            store(gai, ga, i, k)
-            avg = squareRoot(vi + (-1) * gai * gai)
-        } else {
-            avg = squareRoot(vi)
-        }
-        avg = avg + eps
-        if let mb {
-            let bi = load(mb, i, k) * mu + 1 * gi / avg
-            store(bi, mb, i, k)
-            store(load(p, i, k) + negLR * bi, p, i, k)
-        } else {
-            store(load(p, i, k) + negLR * gi / avg, p, i, k)
-        }
-        i += 8
+    func slot(_ b: UpdateBuffers, group: ParamGroup, state: inout [String: Tensor]) -> OptimizerSlot {
+        let step = b.stepCounter(&state)
+        let squareAvg = b.buffer(&state, "square_avg", b.zeros)
+        let buf = group.double("momentum") > 0 ? b.buffer(&state, "momentum_buffer", b.zeros) : nil
+        let gradAvg = group.flag("centered") ? b.buffer(&state, "grad_avg", b.zeros) : nil
+        return b.slot([squareAvg, buf, gradAvg], step: step)
     }
 }

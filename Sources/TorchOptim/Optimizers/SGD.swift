@@ -37,55 +37,21 @@ public final class SGD: Optimizer, @unchecked Sendable {
     }
 
     public override func update(_ param: Tensor, grad: Tensor, group: ParamGroup, state: inout [String: Tensor]) {
-        let b = UpdateBuffers(param, grad: grad)
-        let h = SGDHyper(lr: group.double("lr"), momentum: group.double("momentum"),
-                         dampening: group.double("dampening"), weightDecay: group.double("weight_decay"),
-                         nesterov: group.flag("nesterov"), maximize: group.flag("maximize"))
-        var buf: Tensor? = nil
-        var first = false
-        if h.momentum != 0 {
-            if let existing = state["momentum_buffer"] {
-                buf = existing
-            } else {
-                buf = b.zeros()
-                state["momentum_buffer"] = buf
-                first = true
-            }
-        }
-        if b.dtype == .float64 {
-            sgdLoop(Double.self, b, buf, first, h)
-        } else {
-            sgdLoop(Float.self, b, buf, first, h)
-        }
-        b.finish()
+        updateOne(param, grad: grad, group: group, state: &state)
     }
 }
 
-struct SGDHyper {
-    let lr, momentum, dampening, weightDecay: Double
-    let nesterov, maximize: Bool
-}
+extension SGD: FusedOptimizer {
+    func rule(_ group: ParamGroup) -> OptimizerUpdate {
+        .sgd(lr: group.double("lr"), momentum: group.double("momentum"), dampening: group.double("dampening"),
+             weightDecay: group.double("weight_decay"), nesterov: group.flag("nesterov"), maximize: group.flag("maximize"))
+    }
 
-/// One fused pass over the elements, rounding after each step as PyTorch's sequence of ops does.
-private func sgdLoop<T: UpdateFloat>(_: T.Type, _ b: UpdateBuffers, _ buf: Tensor?, _ first: Bool, _ h: SGDHyper) {
-    let n = b.count
-    let p = elements(b.work, T.self), g = elements(b.grad, T.self)
-    let wd = T(h.weightDecay), mu = T(h.momentum), oneMinusDamp = T(1 - h.dampening), negLR = T(-h.lr)
-    let hasWD = h.weightDecay != 0, maximize = h.maximize, nesterov = h.nesterov
-    let m = buf.map { elements($0, T.self) }
-    var i = 0
-    while i < n {
-        let k = Swift.min(8, n - i)
-        let pi = load(p, i, k)
-        var d = load(g, i, k)
-        if maximize { d = -d }
-        if hasWD { d = d + wd * pi }
-        if let m {
-            let mi = first ? d : load(m, i, k) * mu + oneMinusDamp * d
-            store(mi, m, i, k)
-            d = nesterov ? d + mu * mi : mi
-        }
-        store(pi + negLR * d, p, i, k)
-        i += 8
+    func slot(_ b: UpdateBuffers, group: ParamGroup, state: inout [String: Tensor]) -> OptimizerSlot {
+        guard group.double("momentum") != 0 else { return b.slot([nil]) }
+        if let existing = state["momentum_buffer"] { return b.slot([existing]) }
+        let buf = b.zeros()
+        state["momentum_buffer"] = buf
+        return b.slot([buf], firstStep: true)
     }
 }

@@ -1,4 +1,6 @@
-/// The memory an update loop works on: a parameter as contiguous float32/float64 (the parameter
+import TorchCore
+
+/// The memory an update works on: a parameter as contiguous float32/float64 (the parameter
 /// itself when it already is, else a working copy written back by `finish()`), and its
 /// gradient in the same layout and dtype.
 struct UpdateBuffers {
@@ -20,7 +22,6 @@ struct UpdateBuffers {
     /// float16/bfloat16 parameters are updated (and keep their state) in float32.
     static func workDType(_ dtype: DType) -> DType { dtype == .float64 ? .float64 : .float32 }
 
-    var count: Int { work.numel }
     var dtype: DType { work.dtype }
 
     /// A zero-filled state buffer shaped like the parameter.
@@ -34,6 +35,17 @@ struct UpdateBuffers {
         return b
     }
 
+    /// The state's `step` counter (a float32 scalar, as PyTorch keeps it), created at zero on
+    /// first use; the backend's update increments it.
+    func stepCounter(_ state: inout [String: Tensor]) -> Tensor {
+        buffer(&state, "step") { Tensor.zeros([], dtype: .float32) }
+    }
+
+    /// A slot for the backend's fused update over this parameter.
+    func slot(_ buffers: [Tensor?], step: Tensor? = nil, firstStep: Bool = false) -> OptimizerSlot {
+        OptimizerSlot(param: work, grad: grad, buffers: buffers, step: step, firstStep: firstStep)
+    }
+
     /// Writes the working copy back into the parameter when they differ, and counts the
     /// update on the parameter's version counter either way.
     func finish() {
@@ -41,89 +53,35 @@ struct UpdateBuffers {
     }
 }
 
-/// Typed pointer to a contiguous tensor's first element.
-@inline(__always)
-func elements<T>(_ t: Tensor, _: T.Type) -> UnsafeMutablePointer<T> {
-    (t.storage.data + t.storageOffset * t.dtype.itemSize).assumingMemoryBound(to: T.self)
+/// An optimizer whose step is one `OptimizerUpdate` the backend runs over a whole group.
+protocol FusedOptimizer: Optimizer {
+    /// The rule for `group`'s options.
+    func rule(_ group: ParamGroup) -> OptimizerUpdate
+    /// The slot for one parameter, creating its state on first use.
+    func slot(_ b: UpdateBuffers, group: ParamGroup, state: inout [String: Tensor]) -> OptimizerSlot
 }
 
-/// Adds one to a state's `step` (a float32 scalar tensor, as PyTorch keeps it) and returns the new count.
-func incrementStep(_ state: inout [String: Tensor]) -> Double {
-    let t: Tensor
-    if let s = state["step"] { t = s } else { t = Tensor.zeros([], dtype: .float32); state["step"] = t }
-    let p = elements(t, Float.self)
-    p.pointee += 1
-    return Double(p.pointee)
-}
-
-#if arch(x86_64) && canImport(_Builtin_intrinsics)
-import _Builtin_intrinsics.intel
-#endif
-
-/// A floating-point element type the update loops run on (float32 or float64).
-protocol UpdateFloat: BinaryFloatingPoint, SIMDScalar, Codable {}
-extension Float: UpdateFloat {}
-extension Double: UpdateFloat {}
-
-/// The update loops work on 8 elements at a time; LLVM does not vectorize the scalar form of
-/// these loops (several pointers that might alias, branches on the options), so they load
-/// and store `SIMD8` chunks themselves. The last chunk of `count < 8` elements is padded:
-/// lanes past the end compute garbage that is never stored.
-typealias Chunk<T: UpdateFloat> = SIMD8<T>
-
-@inline(__always)
-func load<T: UpdateFloat>(_ p: UnsafeMutablePointer<T>, _ i: Int, _ count: Int) -> Chunk<T> {
-    if count == 8 { return UnsafeRawPointer(p + i).loadUnaligned(as: Chunk<T>.self) }
-    var v = Chunk<T>()
-    for j in 0..<count { v[j] = p[i + j] }
-    return v
-}
-
-@inline(__always)
-func store<T: UpdateFloat>(_ v: Chunk<T>, _ p: UnsafeMutablePointer<T>, _ i: Int, _ count: Int) {
-    if count == 8 {
-        UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: Chunk<T>.self)
-    } else {
-        for j in 0..<count { p[i + j] = v[j] }
+extension FusedOptimizer {
+    /// One backend call for all of `group`'s parameters that have gradients.
+    func stepFused(_ group: ParamGroup) {
+        var buffers: [UpdateBuffers] = []
+        var slots: [OptimizerSlot] = []
+        buffers.reserveCapacity(group.params.count)
+        slots.reserveCapacity(group.params.count)
+        for p in group.params {
+            guard let grad = p.grad else { continue }
+            let b = UpdateBuffers(p, grad: grad)
+            slots.append(slot(b, group: group, state: &state[ObjectIdentifier(p), default: [:]]))
+            buffers.append(b)
+        }
+        rule(group).apply(to: slots)
+        for b in buffers { b.finish() }
     }
-}
 
-/// Lane-wise square root, correctly rounded like the scalar one. On Linux, Swift's
-/// `squareRoot()` goes through libm's `sqrtf` with an errno check per lane and never
-/// vectorizes; SSE's `sqrtps`/`sqrtpd` (baseline on x86_64) give the same IEEE results.
-@inline(__always)
-func squareRoot<T: UpdateFloat>(_ v: Chunk<T>) -> Chunk<T> {
-    #if arch(x86_64) && canImport(_Builtin_intrinsics)
-    if T.self == Float.self {
-        let f = unsafeBitCast(v, to: SIMD8<Float>.self)
-        return unsafeBitCast(SIMD8(lowHalf: _mm_sqrt_ps(f.lowHalf), highHalf: _mm_sqrt_ps(f.highHalf)), to: Chunk<T>.self)
+    /// The same update for one parameter.
+    func updateOne(_ param: Tensor, grad: Tensor, group: ParamGroup, state: inout [String: Tensor]) {
+        let b = UpdateBuffers(param, grad: grad)
+        rule(group).apply(to: [slot(b, group: group, state: &state)])
+        b.finish()
     }
-    if T.self == Double.self {
-        let d = unsafeBitCast(v, to: SIMD8<Double>.self)
-        let lo = SIMD4(lowHalf: _mm_sqrt_pd(d.lowHalf.lowHalf), highHalf: _mm_sqrt_pd(d.lowHalf.highHalf))
-        let hi = SIMD4(lowHalf: _mm_sqrt_pd(d.highHalf.lowHalf), highHalf: _mm_sqrt_pd(d.highHalf.highHalf))
-        return unsafeBitCast(SIMD8(lowHalf: lo, highHalf: hi), to: Chunk<T>.self)
-    }
-    #endif
-    return v.squareRoot()
-}
-
-/// Lane-wise maximum (`torch.maximum` for the AMSGrad buffer): a NaN in `b` gives NaN.
-@inline(__always)
-func maximum<T: UpdateFloat>(_ a: Chunk<T>, _ b: Chunk<T>) -> Chunk<T> {
-    #if arch(x86_64) && canImport(_Builtin_intrinsics)
-    // maxps returns its second operand when either is NaN.
-    if T.self == Float.self {
-        let x = unsafeBitCast(a, to: SIMD8<Float>.self), y = unsafeBitCast(b, to: SIMD8<Float>.self)
-        return unsafeBitCast(SIMD8(lowHalf: _mm_max_ps(x.lowHalf, y.lowHalf), highHalf: _mm_max_ps(x.highHalf, y.highHalf)),
-                             to: Chunk<T>.self)
-    }
-    if T.self == Double.self {
-        let x = unsafeBitCast(a, to: SIMD8<Double>.self), y = unsafeBitCast(b, to: SIMD8<Double>.self)
-        let lo = SIMD4(lowHalf: _mm_max_pd(x.lowHalf.lowHalf, y.lowHalf.lowHalf), highHalf: _mm_max_pd(x.lowHalf.highHalf, y.lowHalf.highHalf))
-        let hi = SIMD4(lowHalf: _mm_max_pd(x.highHalf.lowHalf, y.highHalf.lowHalf), highHalf: _mm_max_pd(x.highHalf.highHalf, y.highHalf.highHalf))
-        return unsafeBitCast(SIMD8(lowHalf: lo, highHalf: hi), to: Chunk<T>.self)
-    }
-    #endif
-    return a.replacing(with: b, where: .!(a .>= b))
 }

@@ -29,7 +29,11 @@ public struct Evaluation: Sendable {
         _ = model.eval()
         defer { _ = model.train(wasTraining) }
         let loader = DataLoader(images, batchSize: batchSize)
+        // Evaluation batches are sized unlike training ones: give the training step's cached
+        // blocks back first and these afterwards, so both sets are never held at once.
+        MemoryCache.empty()
         let (preds, targets) = try allPredictionsAndTargets(model, loader)
+        MemoryCache.empty()
         self.predictions = preds
         self.targets = targets
         let n = targets.shape[0]
