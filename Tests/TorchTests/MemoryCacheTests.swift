@@ -88,6 +88,14 @@ import Testing
         #expect(a.statistics.cachedBytes == 0, "a zero limit caches nothing")
     }
 
+    @Test func hugeBlocksAreNotCached() {
+        let a = CachingAllocator(limit: 1 << 30)
+        let big = CachingAllocator.largestCachedBlock + 1, small = CachingAllocator.largestCachedBlock / 2
+        for size in [big, small] { a.deallocate(a.allocate(byteCount: size), byteCount: size) }
+        #expect(a.statistics.cachedBytes == CachingAllocator.sizeClass(small).size)
+        a.empty()
+    }
+
     @Test func emptyFreesCachedBlocksAndKeepsLiveOnes() {
         let a = CachingAllocator(limit: 1 << 20)
         let live = a.allocate(byteCount: 1000)

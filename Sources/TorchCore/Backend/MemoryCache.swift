@@ -20,7 +20,8 @@ import Darwin
 /// counts the rounded sizes. A block is reused only for a request of its own class: a loop
 /// that switches between differently sized work (training at batch 100, evaluating at batch
 /// 1000) keeps both sets cached unless it calls `empty()` in between, as TorchTrain's
-/// `Evaluation` does. The calls are thread-safe.
+/// `Evaluation` does. Blocks over 64 MiB are never cached: they go back to the system when
+/// freed. The calls are thread-safe.
 public enum MemoryCache {
     /// The cache's figures for `device` (`torch.cuda.memory_stats`).
     public static func statistics(on device: Device = .cpu) -> MemoryStatistics {
