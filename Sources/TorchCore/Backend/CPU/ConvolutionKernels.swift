@@ -77,3 +77,30 @@ private func unfoldPlanes<T: KernelFloat>(_ image: UnsafeMutablePointer<T>, _ co
         }
     }
 }
+
+extension CPUBackend {
+    func channelsFirst(_ a: Tensor, into out: Tensor, sums: Tensor?) {
+        let (n, c, l) = (a.shape[0], a.shape[1], a.shape[2])
+        switch a.dtype {
+        case .float32: gatherChannels(a.pointer(Float.self), out.pointer(Float.self), sums?.pointer(Float.self), n: n, c: c, l: l)
+        case .float64: gatherChannels(a.pointer(Double.self), out.pointer(Double.self), sums?.pointer(Double.self), n: n, c: c, l: l)
+        default: fatalError("channelsFirst kernel: \(a.dtype) is not a floating compute dtype")
+        }
+    }
+}
+
+/// `[n, c, l]` → `[c, n·l]`, with each channel's sum when `sums` is given; one task per channel.
+private func gatherChannels<T: KernelFloat>(_ src: UnsafeMutablePointer<T>, _ dst: UnsafeMutablePointer<T>,
+                                            _ sums: UnsafeMutablePointer<T>?, n: Int, c: Int, l: Int) {
+    parallelFor(c, grain: max(1, 65_536 / max(1, n * l))) { range in
+        for ch in range {
+            var total: T = 0
+            for img in 0..<n {
+                let from = src + (img * c + ch) * l
+                (dst + (ch * n + img) * l).update(from: from, count: l)
+                if sums != nil { total += simdSum(from, count: l) }
+            }
+            sums?[ch] = total
+        }
+    }
+}
