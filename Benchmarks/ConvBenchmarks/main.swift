@@ -4,7 +4,9 @@
 //   ConvBenchmarks [--threads N] [--runs N] [--target-ms MS]
 //
 // Each row is warmed up, then timed as `runs` runs of enough repetitions to last about
-// `target-ms`; the median run gives the time per call, printed in microseconds.
+// `target-ms`; the median run gives the time per call, printed in microseconds, as wall
+// time and as the process's CPU time (which on a shared machine leaves out the time other
+// processes took the core; with 2 threads it counts both).
 import Foundation
 import TorchCore
 
@@ -23,14 +25,14 @@ while let flag = args.first {
 }
 setNumThreads(threads)
 
-func now() -> Double {
+func now(_ clock: clockid_t = CLOCK_MONOTONIC) -> Double {
     var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
+    clock_gettime(clock, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }
 
-/// Seconds per call of `body`: warm-up, then the median of `runs` timed runs.
-func measure(runs: Int, targetSeconds: Double, _ body: () -> Void) -> Double {
+/// Seconds per call of `body`, wall and CPU: warm-up, then the medians of `runs` timed runs.
+func measure(runs: Int, targetSeconds: Double, _ body: () -> Void) -> (wall: Double, cpu: Double) {
     var reps = 1
     while true {
         let start = now()
@@ -42,14 +44,14 @@ func measure(runs: Int, targetSeconds: Double, _ body: () -> Void) -> Double {
         }
         reps *= 4
     }
-    var times: [Double] = []
+    var walls: [Double] = [], cpus: [Double] = []
     for _ in 0..<runs {
-        let start = now()
+        let start = now(), startCPU = now(CLOCK_PROCESS_CPUTIME_ID)
         for _ in 0..<reps { body() }
-        times.append((now() - start) / Double(reps))
+        walls.append((now() - start) / Double(reps))
+        cpus.append((now(CLOCK_PROCESS_CPUTIME_ID) - startCPU) / Double(reps))
     }
-    times.sort()
-    return times[times.count / 2]
+    return (walls.sorted()[runs / 2], cpus.sorted()[runs / 2])
 }
 
 // (name, input channels, output channels, side, input needs its gradient): conv2's input
@@ -68,6 +70,7 @@ for (name, inC, outC, side, inputGrad) in layers {
             x.grad = nil; w.grad = nil; b.grad = nil
         }
         print("\(name) b\(batch)".padding(toLength: 12, withPad: " ", startingAt: 0),
-              String(format: "fwd %9.1f µs   fwd+bwd %9.1f µs", forward * 1e6, both * 1e6))
+              String(format: "fwd %9.1f µs (cpu %9.1f)   fwd+bwd %9.1f µs (cpu %9.1f)",
+                     forward.wall * 1e6, forward.cpu * 1e6, both.wall * 1e6, both.cpu * 1e6))
     }
 }

@@ -64,28 +64,21 @@ private func store<T: KernelFloat>(_ v: SIMD8<T>, _ p: UnsafeMutablePointer<T>) 
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<T>.self)
 }
 
-/// Calls `body(row, weight)` for every kernel tap that lands inside the image for output
-/// row `oy`: `row` is the input row under the tap, shifted so that `row[ox]` meets output
-/// column `ox`; `weight` is the tap's weight for this output channel (`w` points at its
-/// `[c, kh, kw]` block).
+/// The input row under kernel row `ki` for output row `oy`, or nil where it falls in the padding.
 @inline(__always)
-private func forEachTap<T: KernelFloat>(_ g: ConvGeometry, image: UnsafeMutablePointer<T>, weight w: UnsafeMutablePointer<T>,
-                                        oy: Int, _ body: (UnsafeMutablePointer<T>, T) -> Void) {
-    let plane = g.height * g.width
-    for c in 0..<g.channels {
-        for ki in 0..<g.kernelH {
-            let iy = oy * g.strideH - g.padH + ki * g.dilationH
-            if iy < 0 || iy >= g.height { continue }
-            let line = image + c * plane + iy * g.width, taps = w + (c * g.kernelH + ki) * g.kernelW
-            for kj in 0..<g.kernelW { body(line + kj * g.dilationW, taps[kj]) }
-        }
-    }
+private func inputRow(_ g: ConvGeometry, oy: Int, ki: Int) -> Int? {
+    let iy = oy &* g.strideH &- g.padH &+ ki &* g.dilationH
+    return iy < 0 || iy >= g.height ? nil : iy
 }
 
+/// `y[n, o, oy, ox] = b[o] + Σ_{c, ki, kj} w[o, c, ki, kj] · x[n, c, iy, ox + kj·dw]`, one
+/// task per image and output channel; each output row in blocks of 24 and 8 columns held in
+/// registers while every kernel tap is added (written out per block so nothing is a call).
 private func directForward<T: KernelFloat>(_ x: UnsafeMutablePointer<T>, _ w: UnsafeMutablePointer<T>,
                                            _ bias: UnsafeMutablePointer<T>?, _ y: UnsafeMutablePointer<T>,
                                            n: Int, outC: Int, _ g: ConvGeometry) {
     let plane = g.height * g.width, outPlane = g.windowCount, taps = g.colRows, width = g.outW
+    let (kh, kw, dw) = (g.kernelH, g.kernelW, g.dilationW)
     parallelFor(n * outC, grain: max(1, 65_536 / max(1, outPlane * taps))) { range in
         for p in range {
             let (img, o) = p.quotientAndRemainder(dividingBy: outC)
@@ -94,30 +87,48 @@ private func directForward<T: KernelFloat>(_ x: UnsafeMutablePointer<T>, _ w: Un
             for oy in 0..<g.outH {
                 let row = dst + oy * width
                 var ox = 0
-                while ox + 16 <= width {
-                    var a0 = SIMD8<T>(repeating: b), a1 = a0
-                    forEachTap(g, image: src, weight: wo, oy: oy) { line, wv in
-                        let v = SIMD8<T>(repeating: wv)
-                        a0.addProduct(v, load(line + ox))
-                        a1.addProduct(v, load(line + ox + 8))
+                while ox + 24 <= width {
+                    var a0 = SIMD8<T>(repeating: b), a1 = a0, a2 = a0
+                    for c in 0..<g.channels {
+                        for ki in 0..<kh {
+                            guard let iy = inputRow(g, oy: oy, ki: ki) else { continue }
+                            let line = src + (c &* plane &+ iy &* g.width &+ ox), wr = wo + (c &* kh &+ ki) &* kw
+                            for kj in 0..<kw {
+                                let v = SIMD8<T>(repeating: wr[kj]), q = line + kj &* dw
+                                a0.addProduct(v, load(q))
+                                a1.addProduct(v, load(q + 8))
+                                a2.addProduct(v, load(q + 16))
+                            }
+                        }
                     }
                     store(a0, row + ox)
                     store(a1, row + ox + 8)
-                    ox += 16
+                    store(a2, row + ox + 16)
+                    ox += 24
                 }
-                if ox + 8 <= width {
+                while ox + 8 <= width {
                     var a0 = SIMD8<T>(repeating: b)
-                    forEachTap(g, image: src, weight: wo, oy: oy) { line, wv in
-                        a0.addProduct(SIMD8<T>(repeating: wv), load(line + ox))
+                    for c in 0..<g.channels {
+                        for ki in 0..<kh {
+                            guard let iy = inputRow(g, oy: oy, ki: ki) else { continue }
+                            let line = src + (c &* plane &+ iy &* g.width &+ ox), wr = wo + (c &* kh &+ ki) &* kw
+                            for kj in 0..<kw { a0.addProduct(SIMD8<T>(repeating: wr[kj]), load(line + kj &* dw)) }
+                        }
                     }
                     store(a0, row + ox)
                     ox += 8
                 }
                 if ox < width {
-                    let first = ox
-                    for i in first..<width { row[i] = b }
-                    forEachTap(g, image: src, weight: wo, oy: oy) { line, wv in
-                        for i in first..<width { row[i] += wv * line[i] }
+                    for i in ox..<width { row[i] = b }
+                    for c in 0..<g.channels {
+                        for ki in 0..<kh {
+                            guard let iy = inputRow(g, oy: oy, ki: ki) else { continue }
+                            let line = src + (c &* plane &+ iy &* g.width), wr = wo + (c &* kh &+ ki) &* kw
+                            for kj in 0..<kw {
+                                let wv = wr[kj], q = line + kj &* dw
+                                for i in ox..<width { row[i] += wv * q[i] }
+                            }
+                        }
                     }
                 }
             }
@@ -171,8 +182,7 @@ private func directWeightGrad<T: KernelFloat>(_ x: UnsafeMutablePointer<T>, _ gy
                         for kj in 0..<g.kernelW {
                             var s0 = SIMD8<T>(), s1 = SIMD8<T>(), tail: T = 0
                             for oy in 0..<g.outH {
-                                let iy = oy * g.strideH - g.padH + ki * g.dilationH
-                                if iy < 0 || iy >= g.height { continue }
+                                guard let iy = inputRow(g, oy: oy, ki: ki) else { continue }
                                 accumulateDot(dy + oy * width, src + c * plane + iy * g.width + kj * g.dilationW,
                                               count: width, &s0, &s1, &tail)
                             }
@@ -202,6 +212,7 @@ private func directWeightGrad<T: KernelFloat>(_ x: UnsafeMutablePointer<T>, _ gy
 private func directInputGrad<T: KernelFloat>(_ gy: UnsafeMutablePointer<T>, _ w: UnsafeMutablePointer<T>,
                                              _ gx: UnsafeMutablePointer<T>, n: Int, outC: Int, _ g: ConvGeometry) {
     let plane = g.height * g.width, outPlane = g.windowCount, taps = g.colRows, width = g.outW
+    let (kh, kw, dw) = (g.kernelH, g.kernelW, g.dilationW)
     parallelFor(n, grain: max(1, 65_536 / max(1, outC * outPlane * taps))) { range in
         for img in range {
             let dst = gx + img * g.channels * plane
@@ -210,14 +221,20 @@ private func directInputGrad<T: KernelFloat>(_ gy: UnsafeMutablePointer<T>, _ w:
                 let dy = gy + (img * outC + o) * outPlane, wo = w + o * taps
                 for oy in 0..<g.outH {
                     let d = dy + oy * width
-                    forEachTap(g, image: dst, weight: wo, oy: oy) { line, wv in
-                        let v = SIMD8<T>(repeating: wv)
-                        var i = 0
-                        while i + 8 <= width {
-                            store(load(line + i).addingProduct(v, load(d + i)), line + i)
-                            i += 8
+                    for c in 0..<g.channels {
+                        for ki in 0..<kh {
+                            guard let iy = inputRow(g, oy: oy, ki: ki) else { continue }
+                            let line = dst + (c &* plane &+ iy &* g.width), wr = wo + (c &* kh &+ ki) &* kw
+                            for kj in 0..<kw {
+                                let wv = wr[kj], v = SIMD8<T>(repeating: wv), q = line + kj &* dw
+                                var i = 0
+                                while i + 8 <= width {
+                                    store(load(q + i).addingProduct(v, load(d + i)), q + i)
+                                    i += 8
+                                }
+                                while i < width { q[i] += wv * d[i]; i += 1 }
+                            }
                         }
-                        while i < width { line[i] += wv * d[i]; i += 1 }
                     }
                 }
             }
