@@ -189,7 +189,7 @@ struct ConvSpec {
             let g4 = g.reshape(fourD(g.shape)), x4 = input.reshape(fourD(input.shape)), w4 = weight.reshape(fourD(weight.shape))
             // The fast kernels record nothing: a graph for double backward takes the tensor ops.
             if path != .perImage && !isGradEnabled {
-                let (gx, gw, gb) = fastBackward(path, g4, x4, w4, cols: cols, needX: needX, needW: needW, needB: needB)
+                let (gx, gw, gb) = fastBackward(backwardPath(after: path), g4, x4, w4, cols: cols, needX: needX, needW: needW, needB: needB)
                 var grads: [Tensor?] = [gx?.reshape(input.shape), gw?.reshape(weight.shape)]
                 if bias != nil { grads.append(gb) }
                 return grads

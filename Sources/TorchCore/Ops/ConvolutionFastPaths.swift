@@ -3,9 +3,11 @@
 /// backward pass that records a graph for double backward) takes the per-image path in
 /// Convolution.swift.
 ///
-/// - `direct`: inputs with few weights per output channel (`C·kh·kw`, the course's first
-///   layer has 25) and unit stride, no padding along the width: SIMD kernels read the image
-///   itself, so nothing is unfolded; the bias gradient comes out of the weight gradient's pass.
+/// - `direct`: inputs with few weights per output channel (`C·kh·kw`: the course's layers
+///   have 25 and 150) and unit stride, no padding along the width: SIMD kernels read the
+///   image itself, so nothing is unfolded; the bias gradient comes out of the weight
+///   gradient's pass. Its backward kernels win only for the fewest weights (25, measured):
+///   above that the backward pass unfolds and takes the folded products.
 /// - `folded`: the batch folded into single products over the thread pool. im2col writes
 ///   the images' columns side by side (`cols [K, N·L]`), the output is `W [O, K] · cols`
 ///   laid out as `[N, O, H', W']` in the pass that adds the bias; backward lays the output
@@ -15,8 +17,14 @@
 extension ConvSpec {
     enum Path { case perImage, direct, folded }
 
-    /// The largest `C·kh·kw` the direct kernel takes: above it, the folded products win.
-    static let directWeightsLimit = 25
+    /// The largest `C·kh·kw` the direct forward kernel takes, and the largest its backward
+    /// kernels take: above them, the folded products measured faster.
+    static let directWeightsLimit = 150, directBackwardWeightsLimit = 25
+
+    /// The path of the backward pass after a forward pass on `path`.
+    func backwardPath(after path: Path) -> Path {
+        path == .direct && geometry.colRows > Self.directBackwardWeightsLimit ? .folded : path
+    }
 
     func fastPath(_ x: Tensor, _ w: Tensor) -> Path {
         let g = geometry
