@@ -1,7 +1,7 @@
 /// Convolutions: `conv1d`, `conv2d` and `convTranspose2d`, with PyTorch's checks and messages.
 /// Ungrouped convolutions take the fast paths in ConvolutionFastPaths.swift; the rest, and
-/// backward passes that build a graph, are im2col + one BLAS product per image (batched
-/// over the thread pool), written with tensor ops here.
+/// backward passes that build a graph or measured faster so, are im2col + one BLAS product
+/// per image (batched over the thread pool), written with tensor ops here.
 ///
 /// Derivatives (one `ConvolutionBackward0` node for input, weight and bias): the input's
 /// gradient is the transposed convolution of the output gradient with the weight, the
@@ -188,8 +188,9 @@ struct ConvSpec {
         out.recordGrad("ConvolutionBackward0", inputs, saving: [needW ? input : nil, needX ? weight : nil]) { [self] g in
             let g4 = g.reshape(fourD(g.shape)), x4 = input.reshape(fourD(input.shape)), w4 = weight.reshape(fourD(weight.shape))
             // The fast kernels record nothing: a graph for double backward takes the tensor ops.
-            if path != .perImage && !isGradEnabled {
-                let (gx, gw, gb) = fastBackward(backwardPath(after: path), g4, x4, w4, cols: cols, needX: needX, needW: needW, needB: needB)
+            let backPath = backwardPath(after: path)
+            if backPath != .perImage && !isGradEnabled {
+                let (gx, gw, gb) = fastBackward(backPath, g4, x4, w4, cols: cols, needX: needX, needW: needW, needB: needB)
                 var grads: [Tensor?] = [gx?.reshape(input.shape), gw?.reshape(weight.shape)]
                 if bias != nil { grads.append(gb) }
                 return grads

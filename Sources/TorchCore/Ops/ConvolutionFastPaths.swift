@@ -7,7 +7,8 @@
 ///   have 25 and 150) and unit stride, no padding along the width: SIMD kernels read the
 ///   image itself, so nothing is unfolded; the bias gradient comes out of the weight
 ///   gradient's pass. Its backward kernels win only for the fewest weights (25, measured):
-///   above that the backward pass unfolds and takes the folded products.
+///   above that the per-image products of Convolution.swift measured fastest (their
+///   columns stay in cache; the folded `[K, N·L]` ones do not at the course's batch sizes).
 /// - `folded`: the batch folded into single products over the thread pool. im2col writes
 ///   the images' columns side by side (`cols [K, N·L]`), the output is `W [O, K] · cols`
 ///   laid out as `[N, O, H', W']` in the pass that adds the bias; backward lays the output
@@ -18,12 +19,12 @@ extension ConvSpec {
     enum Path { case perImage, direct, folded }
 
     /// The largest `C·kh·kw` the direct forward kernel takes, and the largest its backward
-    /// kernels take: above them, the folded products measured faster.
+    /// kernels take: above them, the folded and the per-image products measured faster.
     static let directWeightsLimit = 150, directBackwardWeightsLimit = 25
 
     /// The path of the backward pass after a forward pass on `path`.
     func backwardPath(after path: Path) -> Path {
-        path == .direct && geometry.colRows > Self.directBackwardWeightsLimit ? .folded : path
+        path == .direct && geometry.colRows > Self.directBackwardWeightsLimit ? .perImage : path
     }
 
     func fastPath(_ x: Tensor, _ w: Tensor) -> Path {
