@@ -65,6 +65,11 @@ let package = Package(
             path: "Benchmarks/TensorBenchmarks"
         ),
         .executableTarget(
+            name: "ConvBenchmarks",
+            dependencies: ["TorchCore"],
+            path: "Benchmarks/ConvBenchmarks"
+        ),
+        .executableTarget(
             name: "DataLoaderBenchmarks",
             dependencies: ["Torch", "TorchVision"],
             path: "Benchmarks/DataLoaderBenchmarks"

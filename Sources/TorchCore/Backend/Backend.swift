@@ -54,6 +54,21 @@ protocol Backend: Sendable {
     /// The adjoint of `im2col`: overwrites the contiguous `image` with the sum of the `cols`
     /// entries (laid out as for `im2col`) that came from each of its elements.
     func col2im(_ cols: Tensor, _ geometry: ConvGeometry, into image: Tensor)
+    /// Direct 2-D cross-correlation of a contiguous `[n, c, h, w]` `image` with the contiguous
+    /// `weight` `[o, c, kh, kw]`, plus `bias` `[o]` when given, into the contiguous `out`
+    /// `[n, o, outH, outW]`, without unfolding; float32 or float64, and `geometry` has unit
+    /// stride and no padding along the width.
+    func directConv2d(_ image: Tensor, _ weight: Tensor, bias: Tensor?, _ geometry: ConvGeometry, into out: Tensor)
+    /// The weight gradient `[o, c, kh, kw]` of `directConv2d` from its `image` and the output
+    /// gradient, and the bias gradient `[o]` into `biasGrad` when given; all contiguous.
+    func directConv2dWeightGrad(_ image: Tensor, _ gradOut: Tensor, _ geometry: ConvGeometry,
+                                weightGrad: Tensor, biasGrad: Tensor?)
+    /// The input gradient `[n, c, h, w]` of `directConv2d` from the output gradient and the
+    /// weight; all contiguous.
+    func directConv2dInputGrad(_ gradOut: Tensor, _ weight: Tensor, _ geometry: ConvGeometry, into gradImage: Tensor)
+    /// `[n, c, l]` → `[c, n·l]`, both contiguous: each channel's rows of all images side by
+    /// side, and their sums into `sums` `[c]` when given; float32 or float64.
+    func channelsFirst(_ a: Tensor, into out: Tensor, sums: Tensor?)
     /// The largest element of each window of a contiguous `[n, c, h, w]` `image` into the
     /// contiguous `values` `[n, c, outH, outW]`, and its flat index `y·w + x` within its plane
     /// into the int64 `indices`; float32 or float64.

@@ -1,5 +1,7 @@
-/// Convolutions: `conv1d`, `conv2d` and `convTranspose2d`, computed as im2col + one BLAS
-/// product per image (batched over the thread pool), with PyTorch's checks and messages.
+/// Convolutions: `conv1d`, `conv2d` and `convTranspose2d`, with PyTorch's checks and messages.
+/// Ungrouped convolutions take the fast paths in ConvolutionFastPaths.swift; the rest, and
+/// backward passes that build a graph or measured faster so, are im2col + one BLAS product
+/// per image (batched over the thread pool), written with tensor ops here.
 ///
 /// Derivatives (one `ConvolutionBackward0` node for input, weight and bias): the input's
 /// gradient is the transposed convolution of the output gradient with the weight, the
@@ -172,16 +174,32 @@ struct ConvSpec {
     /// The convolution's output, recording `ConvolutionBackward0` when autograd needs it.
     func run(_ input: Tensor, _ weight: Tensor, _ bias: Tensor?) -> Tensor {
         let x = noGrad { input.reshape(fourD(input.shape)) }, w = noGrad { weight.reshape(fourD(weight.shape)) }
-        let (y, cols) = noGrad { transposed ? (transposedForward(x, w), nil) : forward(x, w, keepCols: weight.requiresGrad) }
-        if let bias { noGrad { y += bias.reshape(1, -1, 1, 1) } }
+        let path = fastPath(x, w), keepCols = Tensor.needsGrad(weight)
+        let (y, cols) = noGrad { () -> (Tensor, Tensor?) in
+            if path != .perImage { return fastForward(path, x, w, bias, keepCols: keepCols) }
+            let (y, cols) = transposed ? (transposedForward(x, w), nil) : forward(x, w, keepCols: keepCols)
+            if let bias { y += bias.reshape(1, -1, 1, 1) }
+            return (y, cols)
+        }
         let out = noGrad { y.reshape(outShape) }
         guard Tensor.needsGrad(input, weight) || (bias.map { Tensor.needsGrad($0) } ?? false) else { return out }
         let needX = input.requiresGrad, needW = weight.requiresGrad, needB = bias?.requiresGrad ?? false
         let inputs = bias.map { [input, weight, $0] } ?? [input, weight]
         out.recordGrad("ConvolutionBackward0", inputs, saving: [needW ? input : nil, needX ? weight : nil]) { [self] g in
             let g4 = g.reshape(fourD(g.shape)), x4 = input.reshape(fourD(input.shape)), w4 = weight.reshape(fourD(weight.shape))
+            // The fast kernels record nothing: a graph for double backward takes the tensor ops.
+            let backPath = backwardPath(after: path)
+            if backPath != .perImage && !isGradEnabled {
+                let (gx, gw, gb) = fastBackward(backPath, g4, x4, w4, cols: cols, needX: needX, needW: needW, needB: needB)
+                var grads: [Tensor?] = [gx?.reshape(input.shape), gw?.reshape(weight.shape)]
+                if bias != nil { grads.append(gb) }
+                return grads
+            }
+            // The folded path's columns are [K, N·L]; the per-image products read them as [N, K, L].
+            let saved = path == .folded
+                ? cols.map { $0.view(geometry.colRows, x4.shape[0], geometry.windowCount).permute(1, 0, 2) } : cols
             let (gx, gw) = transposed ? transposedBackward(g4, x4, w4, needX: needX, needW: needW)
-                                      : backward(g4, x4, w4, cols: cols, needX: needX, needW: needW)
+                                      : backward(g4, x4, w4, cols: saved, needX: needX, needW: needW)
             var grads: [Tensor?] = [gx?.reshape(input.shape), gw?.reshape(weight.shape)]
             if bias != nil { grads.append(needB ? g4.sum(dims: [0, 2, 3]) : nil) }
             return grads

@@ -25,6 +25,20 @@ extension CPUBackend {
     }
 }
 
+/// Copies `count` elements; runs as short as a convolution's output rows (8 for the course's
+/// second layer) go through SIMD registers instead of a `memmove` call each.
+@inline(__always)
+private func copyRun<T: KernelFloat>(_ from: UnsafeMutablePointer<T>, to: UnsafeMutablePointer<T>, count: Int) {
+    if count >= 64 { to.update(from: from, count: count); return }
+    var i = 0
+    while i + 8 <= count {
+        UnsafeMutableRawPointer(to + i).storeBytes(of: UnsafeRawPointer(from + i).loadUnaligned(as: SIMD8<T>.self),
+                                                   as: SIMD8<T>.self)
+        i += 8
+    }
+    while i < count { to[i] = from[i]; i += 1 }
+}
+
 /// `⌈a / b⌉` for `b > 0` and any sign of `a`.
 @inline(__always)
 func ceilDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? (a + b - 1) / b : -((-a) / b) }
@@ -65,7 +79,7 @@ private func unfoldPlanes<T: KernelFloat>(_ image: UnsafeMutablePointer<T>, _ co
                         } else {
                             if lo > 0 { r.update(repeating: 0, count: lo) }
                             if g.strideW == 1 {
-                                (r + lo).update(from: line + lo, count: hi - lo)
+                                copyRun(line + lo, to: r + lo, count: hi - lo)
                             } else {
                                 for ox in lo..<hi { r[ox] = line[ox * g.strideW] }
                             }
@@ -74,6 +88,33 @@ private func unfoldPlanes<T: KernelFloat>(_ image: UnsafeMutablePointer<T>, _ co
                     }
                 }
             }
+        }
+    }
+}
+
+extension CPUBackend {
+    func channelsFirst(_ a: Tensor, into out: Tensor, sums: Tensor?) {
+        let (n, c, l) = (a.shape[0], a.shape[1], a.shape[2])
+        switch a.dtype {
+        case .float32: gatherChannels(a.pointer(Float.self), out.pointer(Float.self), sums?.pointer(Float.self), n: n, c: c, l: l)
+        case .float64: gatherChannels(a.pointer(Double.self), out.pointer(Double.self), sums?.pointer(Double.self), n: n, c: c, l: l)
+        default: fatalError("channelsFirst kernel: \(a.dtype) is not a floating compute dtype")
+        }
+    }
+}
+
+/// `[n, c, l]` → `[c, n·l]`, with each channel's sum when `sums` is given; one task per channel.
+private func gatherChannels<T: KernelFloat>(_ src: UnsafeMutablePointer<T>, _ dst: UnsafeMutablePointer<T>,
+                                            _ sums: UnsafeMutablePointer<T>?, n: Int, c: Int, l: Int) {
+    parallelFor(c, grain: max(1, 65_536 / max(1, n * l))) { range in
+        for ch in range {
+            var total: T = 0
+            for img in 0..<n {
+                let from = src + (img * c + ch) * l
+                (dst + (ch * n + img) * l).update(from: from, count: l)
+                if sums != nil { total += simdSum(from, count: l) }
+            }
+            sums?[ch] = total
         }
     }
 }

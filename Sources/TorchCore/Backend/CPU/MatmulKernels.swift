@@ -13,20 +13,34 @@ extension CPUBackend {
         if m == 0 || n == 0 { return }
         if k == 0 { if !accumulate { fill(out, with: .int(0)) }; return }
         let a = blasOperand(a), b = blasOperand(b)
-        // Split over batch entries when there are enough, else over row blocks of one product.
-        let flops = 2 * m * n * k
-        let rowBlocks = batch >= ThreadPool.shared.numThreads || flops < 4_000_000 ? 1 : min(ThreadPool.shared.numThreads, m)
-        let tasks = batch * rowBlocks
+        // Split over batch entries when there are enough, else one product into blocks of rows
+        // or, when it is wider than tall (a convolution's `W · cols`), of columns a multiple
+        // of 16 wide, which BLAS's kernels take whole.
+        let flops = 2 * m * n * k, threads = ThreadPool.shared.numThreads
+        let split = batch >= threads || flops < 4_000_000 ? 1 : threads
+        let byColumns = n > m && out.dtype != .int64
+        let blocks = byColumns ? min(split, Swift.max(1, n / 16)) : min(split, m)
+        let tasks = batch * blocks
         let work = { (task: Int) in
-            let i = task / rowBlocks, block = task % rowBlocks
-            let r0 = m * block / rowBlocks, r1 = m * (block + 1) / rowBlocks
-            let aOff = i * a.strides[0] + r0 * a.strides[1], bOff = i * b.strides[0]
-            let oOff = i * m * n + r0 * n
+            let i = task / blocks, block = task % blocks
+            var r0 = 0, r1 = m, c0 = 0, c1 = n
+            if byColumns {
+                c0 = (n * block / blocks) / 16 * 16
+                c1 = block == blocks - 1 ? n : (n * (block + 1) / blocks) / 16 * 16
+            } else {
+                r0 = m * block / blocks
+                r1 = m * (block + 1) / blocks
+            }
+            if r1 <= r0 || c1 <= c0 { return }
+            let aOff = i * a.strides[0] + r0 * a.strides[1], bOff = i * b.strides[0] + c0 * b.strides[2]
+            let oOff = i * m * n + r0 * n + c0
             switch out.dtype {
             case .float32:
-                gemm(a, aOff, b, bOff, out.pointer(Float.self) + oOff, m: r1 - r0, n: n, k: k, beta: accumulate ? 1 : 0, cblas_sgemm)
+                gemm(a, aOff, b, bOff, out.pointer(Float.self) + oOff, m: r1 - r0, n: c1 - c0, k: k, ldc: n,
+                     beta: accumulate ? 1 : 0, cblas_sgemm)
             case .float64:
-                gemm(a, aOff, b, bOff, out.pointer(Double.self) + oOff, m: r1 - r0, n: n, k: k, beta: accumulate ? 1 : 0, cblas_dgemm)
+                gemm(a, aOff, b, bOff, out.pointer(Double.self) + oOff, m: r1 - r0, n: c1 - c0, k: k, ldc: n,
+                     beta: accumulate ? 1 : 0, cblas_dgemm)
             case .int64:
                 naiveMatmul(a.pointer(Int64.self) + aOff, a.strides, b.pointer(Int64.self) + bOff, b.strides,
                             out.pointer(Int64.self) + oOff, m: r1 - r0, n: n, k: k, accumulate: accumulate)
@@ -53,13 +67,14 @@ extension CPUBackend {
 private typealias GEMM<T> = (CBLAS_ORDER, CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, Int32, Int32, Int32, T,
                              UnsafePointer<T>?, Int32, UnsafePointer<T>?, Int32, T, UnsafeMutablePointer<T>?, Int32) -> Void
 
-/// One row-major product `c = a @ b + beta·c` with `a` `[m, k]` and `b` `[k, n]` as strided views.
+/// One row-major product `c = a @ b + beta·c` with `a` `[m, k]` and `b` `[k, n]` as strided
+/// views and rows of `c` `ldc` apart.
 private func gemm<T: KernelFloat>(_ a: Tensor, _ aOff: Int, _ b: Tensor, _ bOff: Int, _ c: UnsafeMutablePointer<T>,
-                                  m: Int, n: Int, k: Int, beta: T, _ f: GEMM<T>) {
+                                  m: Int, n: Int, k: Int, ldc: Int, beta: T, _ f: GEMM<T>) {
     let (ta, lda) = transposeAndLead(a, rows: m, cols: k)
     let (tb, ldb) = transposeAndLead(b, rows: k, cols: n)
     f(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), 1, a.pointer(T.self) + aOff, Int32(lda),
-      b.pointer(T.self) + bOff, Int32(ldb), beta, c, Int32(n))
+      b.pointer(T.self) + bOff, Int32(ldb), beta, c, Int32(ldc))
 }
 
 /// BLAS's transpose flag and leading dimension for a strided `[rows, cols]` matrix view.
