@@ -64,7 +64,9 @@ extension Tensor {
                    "addmm: expected self, mat1 and mat2 to have the same dtype, but got: \(dtype.typeName), \(mat1.dtype.typeName) and \(mat2.dtype.typeName)")
         let out: Tensor = noGrad {
             guard beta == 1, alpha == 1, dtype.isFloatingPoint else {
-                return (beta == 0 ? mat1.mm(mat2).zerosLike() : self * beta).expand(outShape) + mat1.mm(mat2) * alpha
+                let product = mat1.mm(mat2) * alpha
+                // beta 0 ignores `self`, NaNs included, as PyTorch does.
+                return beta == 0 ? product : (self * beta).expand(outShape) + product
             }
             let compute = dtype.computeType
             let acc = Tensor(uninitializedShape: [1] + outShape, dtype: compute)

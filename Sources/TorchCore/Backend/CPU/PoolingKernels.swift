@@ -51,19 +51,7 @@ private func maxPoolPlanes<T: KernelFloat>(_ image: UnsafeMutablePointer<T>, _ v
             }
             if simple {
                 // The course's 2×2/2 pooling: every window lies inside the image.
-                for oy in 0..<g.outH {
-                    let top = 2 * oy * g.width
-                    for ox in 0..<g.outW {
-                        let i0 = top + 2 * ox
-                        var best = src[i0], at = i0
-                        let v1 = src[i0 + 1], v2 = src[i0 + g.width], v3 = src[i0 + g.width + 1]
-                        if v1 > best || v1.isNaN { best = v1; at = i0 + 1 }
-                        if v2 > best || v2.isNaN { best = v2; at = i0 + g.width }
-                        if v3 > best || v3.isNaN { best = v3; at = i0 + g.width + 1 }
-                        vals[oy * g.outW + ox] = best
-                        idx[oy * g.outW + ox] = Int64(at)
-                    }
-                }
+                for oy in 0..<g.outH { maxPool2x2Row(src, vals, idx, g, row: oy, from: 0) }
                 continue
             }
             for oy in 0..<g.outH {
@@ -122,16 +110,23 @@ private func maxPool2x2(_ src: UnsafeMutablePointer<Float>, _ vals: UnsafeMutabl
             UnsafeMutableRawPointer(idx + oy * g.outW + ox).storeBytes(of: at, as: SIMD4<Int64>.self)
             ox += 4
         }
-        while ox < g.outW {
-            let i0 = 2 * oy * w + 2 * ox
-            var best = src[i0], at = i0
-            let v1 = src[i0 + 1], v2 = src[i0 + w], v3 = src[i0 + w + 1]
-            if v1 > best || v1.isNaN { best = v1; at = i0 + 1 }
-            if v2 > best || v2.isNaN { best = v2; at = i0 + w }
-            if v3 > best || v3.isNaN { best = v3; at = i0 + w + 1 }
-            vals[oy * g.outW + ox] = best
-            idx[oy * g.outW + ox] = Int64(at)
-            ox += 1
-        }
+        maxPool2x2Row(src, vals, idx, g, row: oy, from: ox)
+    }
+}
+
+/// Windows `from..<outW` of output row `row` of 2×2/2 max pooling, one at a time.
+@inline(__always)
+private func maxPool2x2Row<T: KernelFloat>(_ src: UnsafeMutablePointer<T>, _ vals: UnsafeMutablePointer<T>,
+                                           _ idx: UnsafeMutablePointer<Int64>, _ g: ConvGeometry, row oy: Int, from start: Int) {
+    let w = g.width
+    for ox in start..<g.outW {
+        let i0 = 2 * oy * w + 2 * ox
+        var best = src[i0], at = i0
+        let v1 = src[i0 + 1], v2 = src[i0 + w], v3 = src[i0 + w + 1]
+        if v1 > best || v1.isNaN { best = v1; at = i0 + 1 }
+        if v2 > best || v2.isNaN { best = v2; at = i0 + w }
+        if v3 > best || v3.isNaN { best = v3; at = i0 + w + 1 }
+        vals[oy * g.outW + ox] = best
+        idx[oy * g.outW + ox] = Int64(at)
     }
 }
