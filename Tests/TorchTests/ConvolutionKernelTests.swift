@@ -43,6 +43,21 @@ import TorchNN
         }
     }
 
+    /// The register-blocked kernels' edges: overlapping last vectors, an odd output channel,
+    /// several images over the threads, and height padding beyond the kernel's reach (whose
+    /// input gradient is not a direct convolution).
+    @Test func registerBlockedDirectKernelsMatchPyTorch() {
+        expectMatchesFixture(f, "direct_blocks", [[3, 3, 11, 19], [7, 3, 3, 3], [7]]) {
+            F.conv2d($0[0], weight: $0[1], bias: $0[2], padding: [1, 0])
+        }
+        expectMatchesFixture(f, "direct_course2_batch", [[5, 6, 16, 16], [12, 6, 5, 5], [12]], rtol: 1e-4) {
+            F.conv2d($0[0], weight: $0[1], bias: $0[2])
+        }
+        expectMatchesFixture(f, "direct_wide_pad", [[2, 2, 5, 12], [3, 2, 2, 5]]) {
+            F.conv2d($0[0], weight: $0[1], padding: [3, 0])
+        }
+    }
+
     @Test func foldedProductsMatchPyTorch() {
         expectMatchesFixture(f, "folded_odd", [[3, 4, 9, 11], [5, 4, 3, 3], [5]]) {
             F.conv2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: [1, 2], dilation: [2, 1])

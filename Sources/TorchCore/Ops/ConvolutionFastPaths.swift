@@ -20,7 +20,7 @@ extension ConvSpec {
 
     /// The largest `C·kh·kw` the direct forward kernel takes, and the largest its backward
     /// kernels take: above them, the folded and the per-image products measured faster.
-    static let directWeightsLimit = 150, directBackwardWeightsLimit = 25
+    static let directWeightsLimit = 150, directBackwardWeightsLimit = 150
 
     /// The path of the backward pass after a forward pass on `path`.
     func backwardPath(after path: Path) -> Path {

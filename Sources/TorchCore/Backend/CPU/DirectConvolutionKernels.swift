@@ -1,20 +1,48 @@
-/// Direct convolution for inputs with few channels (the course's first layer has one):
-/// each output row is accumulated in SIMD registers from the input rows under the kernel,
-/// so nothing is unfolded. The geometry has unit stride and no padding along the width, so
-/// every kernel tap reads one unbroken run of an input row.
+/// Direct convolution for inputs with few weights per output channel (the course's layers
+/// have 25 and 150): the kernels read the image itself, so nothing is unfolded. The geometry
+/// has unit stride and no padding along the width, so every kernel tap reads one unbroken
+/// run of an input row.
 ///
-/// Work is split by images (and output channels for the forward pass); the weight gradient
-/// keeps one partial sum per thread and adds them at the end.
+/// Register blocking keeps the FMA units busy: the forward pass holds two output channels ×
+/// four 8-wide output vectors in registers while every tap is added (each input load feeds
+/// two products, eight independent sums hide the FMA latency); the weight gradient holds
+/// eight taps' sums over all of a thread's images and reduces them once; the input gradient
+/// (unit height stride) is the forward kernel run on the zero-padded output gradient with the
+/// flipped, transposed weights. The forward kernel reads padding as real zero rows (a padded
+/// copy), and skips the kernel rows that fall only on them.
 extension CPUBackend {
     func directConv2d(_ image: Tensor, _ weight: Tensor, bias: Tensor?, _ geometry: ConvGeometry, into out: Tensor) {
+        let g = geometry, pad = g.padH
+        guard pad > 0 else { return directConv2d(image, weight, bias: bias, g, live: 0..<g.height, into: out) }
+        let n = image.shape[0], planes = n * g.channels
+        let padded = Tensor(uninitializedShape: [n, g.channels, g.height + 2 * pad, g.width], dtype: image.dtype)
+        switch image.dtype {
+        case .float32:
+            padPlanes(image.pointer(Float.self), planes: planes, height: g.height, width: g.width, rows: pad, columns: 0,
+                      into: padded.pointer(Float.self))
+        case .float64:
+            padPlanes(image.pointer(Double.self), planes: planes, height: g.height, width: g.width, rows: pad, columns: 0,
+                      into: padded.pointer(Double.self))
+        default: fatalError("directConv2d kernel: \(image.dtype) is not a floating compute dtype")
+        }
+        var unpadded = g
+        unpadded.height += 2 * pad
+        unpadded.padH = 0
+        directConv2d(padded, weight, bias: bias, unpadded, live: pad..<(pad + g.height), into: out)
+    }
+
+    /// The forward kernel on a geometry without height padding, where the input planes' rows
+    /// outside `live` are zeros.
+    private func directConv2d(_ image: Tensor, _ weight: Tensor, bias: Tensor?, _ g: ConvGeometry, live: Range<Int>,
+                              into out: Tensor) {
         let n = image.shape[0], o = weight.shape[0]
         switch image.dtype {
         case .float32:
             directForward(image.pointer(Float.self), weight.pointer(Float.self), bias?.pointer(Float.self),
-                          out.pointer(Float.self), n: n, outC: o, geometry)
+                          out.pointer(Float.self), n: n, outC: o, g, live: live)
         case .float64:
             directForward(image.pointer(Double.self), weight.pointer(Double.self), bias?.pointer(Double.self),
-                          out.pointer(Double.self), n: n, outC: o, geometry)
+                          out.pointer(Double.self), n: n, outC: o, g, live: live)
         default: fatalError("directConv2d kernel: \(image.dtype) is not a floating compute dtype")
         }
     }
@@ -41,15 +69,73 @@ extension CPUBackend {
     }
 
     func directConv2dInputGrad(_ gradOut: Tensor, _ weight: Tensor, _ geometry: ConvGeometry, into gradImage: Tensor) {
-        let n = gradOut.shape[0], o = gradOut.shape[1]
+        let g = geometry, n = gradOut.shape[0], o = gradOut.shape[1]
+        // The rows of the output gradient above and below it that the flipped kernel reaches.
+        let rows = (g.kernelH - 1) * g.dilationH - g.padH
+        guard g.strideH == 1, rows >= 0 else {
+            switch gradOut.dtype {
+            case .float32:
+                scatterInputGrad(gradOut.pointer(Float.self), weight.pointer(Float.self), gradImage.pointer(Float.self),
+                                 n: n, outC: o, g)
+            case .float64:
+                scatterInputGrad(gradOut.pointer(Double.self), weight.pointer(Double.self), gradImage.pointer(Double.self),
+                                 n: n, outC: o, g)
+            default: fatalError("directConv2dInputGrad kernel: \(gradOut.dtype) is not a floating compute dtype")
+            }
+            return
+        }
+        // gx[c, iy, ix] = Σ w[o, c, kh-1-ki, kw-1-kj] · gyPadded[o, iy + ki·dh, ix + kj·dw]: a direct
+        // convolution of the output gradient, padded by the kernel's reach, with the weights
+        // flipped and their two channel axes swapped.
+        let columns = (g.kernelW - 1) * g.dilationW
+        let transposed = ConvGeometry(channels: o, height: g.outH + 2 * rows, width: g.outW + 2 * columns,
+                                      kernelH: g.kernelH, kernelW: g.kernelW, strideH: 1, strideW: 1, padH: 0, padW: 0,
+                                      dilationH: g.dilationH, dilationW: g.dilationW, outH: g.height, outW: g.width)
+        let padded = Tensor(uninitializedShape: [n, o, transposed.height, transposed.width], dtype: gradOut.dtype)
+        let flipped = Tensor(uninitializedShape: [g.channels, o, g.kernelH, g.kernelW], dtype: weight.dtype)
         switch gradOut.dtype {
         case .float32:
-            directInputGrad(gradOut.pointer(Float.self), weight.pointer(Float.self), gradImage.pointer(Float.self),
-                            n: n, outC: o, geometry)
+            padPlanes(gradOut.pointer(Float.self), planes: n * o, height: g.outH, width: g.outW, rows: rows,
+                      columns: columns, into: padded.pointer(Float.self))
+            flipTransposed(weight.pointer(Float.self), outC: o, g, into: flipped.pointer(Float.self))
         case .float64:
-            directInputGrad(gradOut.pointer(Double.self), weight.pointer(Double.self), gradImage.pointer(Double.self),
-                            n: n, outC: o, geometry)
+            padPlanes(gradOut.pointer(Double.self), planes: n * o, height: g.outH, width: g.outW, rows: rows,
+                      columns: columns, into: padded.pointer(Double.self))
+            flipTransposed(weight.pointer(Double.self), outC: o, g, into: flipped.pointer(Double.self))
         default: fatalError("directConv2dInputGrad kernel: \(gradOut.dtype) is not a floating compute dtype")
+        }
+        directConv2d(padded, flipped, bias: nil, transposed, live: rows..<(rows + g.outH), into: gradImage)
+    }
+}
+
+/// Copies `planes` planes of `height × width` elements, each with `rows` zero rows above and
+/// below and `columns` zeros on both sides of every row.
+private func padPlanes<T: KernelFloat>(_ src: UnsafeMutablePointer<T>, planes: Int, height: Int, width: Int,
+                                       rows: Int, columns: Int, into dst: UnsafeMutablePointer<T>) {
+    let paddedWidth = width + 2 * columns, paddedPlane = (height + 2 * rows) * paddedWidth
+    parallelFor(planes, grain: max(1, 32_768 / max(1, paddedPlane))) { range in
+        for p in range {
+            let d = dst + p * paddedPlane, s = src + p * height * width
+            d.update(repeating: 0, count: rows * paddedWidth)
+            for r in 0..<height {
+                let line = d + (rows + r) * paddedWidth
+                line.update(repeating: 0, count: columns)
+                line.advanced(by: columns).update(from: s + r * width, count: width)
+                line.advanced(by: columns + width).update(repeating: 0, count: columns)
+            }
+            (d + (rows + height) * paddedWidth).update(repeating: 0, count: rows * paddedWidth)
+        }
+    }
+}
+
+/// `[o, c, kh, kw]` → `[c, o, kh, kw]` with both kernel axes reversed.
+private func flipTransposed<T: KernelFloat>(_ w: UnsafeMutablePointer<T>, outC: Int, _ g: ConvGeometry,
+                                            into dst: UnsafeMutablePointer<T>) {
+    let area = g.kernelArea
+    for o in 0..<outC {
+        for c in 0..<g.channels {
+            let s = w + (o * g.channels + c) * area, d = dst + (c * outC + o) * area
+            for i in 0..<area { d[i] = s[area - 1 - i] }
         }
     }
 }
@@ -71,62 +157,73 @@ private func inputRow(_ g: ConvGeometry, oy: Int, ki: Int) -> Int? {
     return iy < 0 || iy >= g.height ? nil : iy
 }
 
-/// `y[n, o, oy, ox] = b[o] + Σ_{c, ki, kj} w[o, c, ki, kj] · x[n, c, iy, ox + kj·dw]`, one
-/// task per image and output channel; each output row in blocks of 24 and 8 columns held in
-/// registers while every kernel tap is added (written out per block so nothing is a call).
+/// `y[n, o, oy, ox] = b[o] + Σ_{c, ki, kj} w[o, c, ki, kj] · x[n, c, oy·sh + ki·dh, ox + kj·dw]`
+/// (no height padding: the input's rows outside `live` are zeros), one task per image and
+/// pair of output channels. The output rows' 8-wide vectors (the last of a row ending at its
+/// end, overlapping the one before), numbered row by row, go four at a time: the last
+/// repeated where fewer remain, and an odd last channel paired with itself (the repeats store
+/// the same values); kernel rows that read only zero rows for all four are skipped. Rows
+/// narrower than a vector are summed one by one.
 private func directForward<T: KernelFloat>(_ x: UnsafeMutablePointer<T>, _ w: UnsafeMutablePointer<T>,
                                            _ bias: UnsafeMutablePointer<T>?, _ y: UnsafeMutablePointer<T>,
-                                           n: Int, outC: Int, _ g: ConvGeometry) {
+                                           n: Int, outC: Int, _ g: ConvGeometry, live: Range<Int>) {
+    precondition(g.padH == 0 && g.padW == 0 && g.strideW == 1, "directForward: padded or strided rows")
     let plane = g.height * g.width, outPlane = g.windowCount, taps = g.colRows, width = g.outW
-    let (kh, kw, dw) = (g.kernelH, g.kernelW, g.dilationW)
-    parallelFor(n * outC, grain: max(1, 65_536 / max(1, outPlane * taps))) { range in
-        for p in range {
-            let (img, o) = p.quotientAndRemainder(dividingBy: outC)
-            let src = x + img * g.channels * plane, wo = w + o * taps, dst = y + p * outPlane
-            let b = bias?[o] ?? 0
-            for oy in 0..<g.outH {
-                let row = dst + oy * width
-                var ox = 0
-                while ox + 24 <= width {
-                    var a0 = SIMD8<T>(repeating: b), a1 = a0, a2 = a0
-                    for c in 0..<g.channels {
-                        for ki in 0..<kh {
-                            guard let iy = inputRow(g, oy: oy, ki: ki) else { continue }
-                            let line = src + (c &* plane &+ iy &* g.width &+ ox), wr = wo + (c &* kh &+ ki) &* kw
-                            for kj in 0..<kw {
-                                let v = SIMD8<T>(repeating: wr[kj]), q = line + kj &* dw
-                                a0.addProduct(v, load(q))
-                                a1.addProduct(v, load(q + 8))
-                                a2.addProduct(v, load(q + 16))
-                            }
+    let (kh, kw, dw) = (g.kernelH, g.kernelW, g.dilationW), rowStep = g.strideH * g.width, kernelStep = g.dilationH * g.width
+    let blocks = width >= 8 ? (width + 7) / 8 : 0, vectors = g.outH * blocks, pairs = (outC + 1) / 2
+    /// Vector `v`'s output row, and its offset in the output plane.
+    func start(_ v: Int) -> (row: Int, offset: Int) {
+        let (row, block) = min(v, vectors - 1).quotientAndRemainder(dividingBy: blocks)
+        return (row, row * width + min(block * 8, width - 8))
+    }
+    parallelFor(n * pairs, grain: max(1, 32_768 / max(1, 2 * outPlane * taps))) { range in
+        for unit in range {
+            let (img, pair) = unit.quotientAndRemainder(dividingBy: pairs)
+            let o0 = 2 * pair, o1 = min(o0 + 1, outC - 1)
+            let src = x + img * g.channels * plane, w0 = w + o0 * taps, w1 = w + o1 * taps
+            let y0 = y + (img * outC + o0) * outPlane, y1 = y + (img * outC + o1) * outPlane
+            let b0 = bias?[o0] ?? 0, b1 = bias?[o1] ?? 0
+            var v = 0
+            while v < vectors {
+                let v0 = start(v), v1 = start(v + 1), v2 = start(v + 2), v3 = start(v + 3)
+                // Each vector's first input element at kernel row 0.
+                let s0 = v0.row * rowStep + v0.offset - v0.row * width, s1 = v1.row * rowStep + v1.offset - v1.row * width
+                let s2 = v2.row * rowStep + v2.offset - v2.row * width, s3 = v3.row * rowStep + v3.offset - v3.row * width
+                // The kernel rows under which some of the four rows is live.
+                var kiLo = 0, kiHi = kh
+                while kiLo < kh && v3.row * g.strideH + kiLo * g.dilationH < live.lowerBound { kiLo += 1 }
+                while kiHi > kiLo && v0.row * g.strideH + (kiHi - 1) * g.dilationH >= live.upperBound { kiHi -= 1 }
+                var a0 = SIMD8<T>(repeating: b0), a1 = a0, a2 = a0, a3 = a0
+                var e0 = SIMD8<T>(repeating: b1), e1 = e0, e2 = e0, e3 = e0
+                for c in 0..<g.channels {
+                    for ki in kiLo..<kiHi {
+                        let row = src + (c &* plane &+ ki &* kernelStep)
+                        let p0 = row + s0, p1 = row + s1, p2 = row + s2, p3 = row + s3
+                        let k0 = w0 + (c &* kh &+ ki) &* kw, k1 = w1 + (c &* kh &+ ki) &* kw
+                        for kj in 0..<kw {
+                            let f = SIMD8<T>(repeating: k0[kj]), h = SIMD8<T>(repeating: k1[kj]), d = kj &* dw
+                            let i0 = load(p0 + d), i1 = load(p1 + d), i2 = load(p2 + d), i3 = load(p3 + d)
+                            a0.addProduct(f, i0); a1.addProduct(f, i1); a2.addProduct(f, i2); a3.addProduct(f, i3)
+                            e0.addProduct(h, i0); e1.addProduct(h, i1); e2.addProduct(h, i2); e3.addProduct(h, i3)
                         }
                     }
-                    store(a0, row + ox)
-                    store(a1, row + ox + 8)
-                    store(a2, row + ox + 16)
-                    ox += 24
                 }
-                while ox + 8 <= width {
-                    var a0 = SIMD8<T>(repeating: b)
+                store(a0, y0 + v0.offset); store(a1, y0 + v1.offset); store(a2, y0 + v2.offset); store(a3, y0 + v3.offset)
+                store(e0, y1 + v0.offset); store(e1, y1 + v1.offset); store(e2, y1 + v2.offset); store(e3, y1 + v3.offset)
+                v += 4
+            }
+            guard blocks == 0 else { continue }
+            for o in o0...o1 {
+                let wo = w + o * taps, dst = y + (img * outC + o) * outPlane, b = bias?[o] ?? 0
+                for oy in 0..<g.outH {
+                    let out = dst + oy * width
+                    for i in 0..<width { out[i] = b }
                     for c in 0..<g.channels {
                         for ki in 0..<kh {
-                            guard let iy = inputRow(g, oy: oy, ki: ki) else { continue }
-                            let line = src + (c &* plane &+ iy &* g.width &+ ox), wr = wo + (c &* kh &+ ki) &* kw
-                            for kj in 0..<kw { a0.addProduct(SIMD8<T>(repeating: wr[kj]), load(line + kj &* dw)) }
-                        }
-                    }
-                    store(a0, row + ox)
-                    ox += 8
-                }
-                if ox < width {
-                    for i in ox..<width { row[i] = b }
-                    for c in 0..<g.channels {
-                        for ki in 0..<kh {
-                            guard let iy = inputRow(g, oy: oy, ki: ki) else { continue }
-                            let line = src + (c &* plane &+ iy &* g.width), wr = wo + (c &* kh &+ ki) &* kw
+                            let line = src + (c &* plane &+ oy &* rowStep &+ ki &* kernelStep), wr = wo + (c &* kh &+ ki) &* kw
                             for kj in 0..<kw {
                                 let wv = wr[kj], q = line + kj &* dw
-                                for i in ox..<width { row[i] += wv * q[i] }
+                                for i in 0..<width { out[i] += wv * q[i] }
                             }
                         }
                     }
@@ -136,81 +233,107 @@ private func directForward<T: KernelFloat>(_ x: UnsafeMutablePointer<T>, _ w: Un
     }
 }
 
-/// `Σ_i a[i]` over `count` elements.
-@inline(__always)
-func simdSum<T: KernelFloat>(_ a: UnsafeMutablePointer<T>, count: Int) -> T {
-    var s = SIMD8<T>(), i = 0
-    while i + 8 <= count { s += load(a + i); i += 8 }
-    var total = s.sum()
-    while i < count { total += a[i]; i += 1 }
-    return total
-}
-
-/// Adds `a[i]·b[i]` for `i < count` into two vector sums and a scalar tail, so that one
-/// horizontal sum serves many rows.
-@inline(__always)
-private func accumulateDot<T: KernelFloat>(_ a: UnsafeMutablePointer<T>, _ b: UnsafeMutablePointer<T>, count: Int,
-                                           _ s0: inout SIMD8<T>, _ s1: inout SIMD8<T>, _ tail: inout T) {
-    var i = 0
-    while i + 16 <= count {
-        s0.addProduct(load(a + i), load(b + i))
-        s1.addProduct(load(a + i + 8), load(b + i + 8))
-        i += 16
-    }
-    if i + 8 <= count { s0.addProduct(load(a + i), load(b + i)); i += 8 }
-    while i < count { tail += a[i] * b[i]; i += 1 }
-}
+/// Eight vector sums.
+private typealias Sums8<T: SIMDScalar> = (SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>)
 
 /// `gw[o, c, ki, kj] = Σ_{n, oy, ox} gy[n, o, oy, ox] · x[n, c, iy, ox + kj·dw]` (and
-/// `gb[o] = Σ gy[n, o, …]`), one partial sum per thread over its share of the images.
+/// `gb[o] = Σ gy[n, o, …]`), one partial sum per thread over its share of the images. Taps go
+/// eight at a time (the last repeated where fewer remain), their sums held in registers over
+/// all of the thread's images and reduced across lanes once. Each 8-wide column of the output
+/// gradient walks down the rows whose input rows are inside the image for all eight taps (a
+/// row's last vector ends at its end, the lanes already counted dropped); rows in the padding
+/// and rows narrower than a vector are summed one by one.
 private func directWeightGrad<T: KernelFloat>(_ x: UnsafeMutablePointer<T>, _ gy: UnsafeMutablePointer<T>,
                                               _ gw: UnsafeMutablePointer<T>, _ gb: UnsafeMutablePointer<T>?,
                                               _ partials: UnsafeMutablePointer<T>, threads: Int,
                                               n: Int, outC: Int, _ g: ConvGeometry) {
     let plane = g.height * g.width, outPlane = g.windowCount, taps = g.colRows, width = g.outW
-    let stride = outC * (taps + 1)
+    let (kh, kw, dw) = (g.kernelH, g.kernelW, g.dilationW), rowStep = g.strideH * g.width
+    let perThread = outC * (taps + 1)
+    let vectorStarts = width < 8 ? [] : Array(stride(from: 0, to: width - 7, by: 8)) + (width % 8 == 0 ? [] : [width - 8])
+    let counted = SIMD8<T>(0, 1, 2, 3, 4, 5, 6, 7) .< SIMD8<T>(repeating: T(8 - width % 8))
+    /// Tap `t`'s channel offset, kernel row, column offset, and its offset in the image at
+    /// output row 0 (where that row is inside the image).
+    func tap(_ t: Int) -> (channel: Int, ki: Int, column: Int, offset: Int) {
+        let (c, rest) = min(t, taps - 1).quotientAndRemainder(dividingBy: kh * kw)
+        let (ki, kj) = rest.quotientAndRemainder(dividingBy: kw)
+        return (c * plane, ki, kj * dw, c * plane + (ki * g.dilationH - g.padH) * g.width + kj * dw)
+    }
+    /// The output rows whose input row under kernel row `ki` is inside the image.
+    func inside(_ ki: Int) -> Range<Int> {
+        let top = g.padH - ki * g.dilationH, bottom = g.height - 1 + g.padH - ki * g.dilationH
+        let lo = min(top <= 0 ? 0 : (top + g.strideH - 1) / g.strideH, g.outH)
+        let hi = bottom < 0 ? 0 : min(bottom / g.strideH + 1, g.outH)
+        return lo..<max(lo, hi)
+    }
     let work = { (t: Int) in
-        let acc = partials + t * stride
-        acc.update(repeating: 0, count: stride)
-        for img in (n * t / threads)..<(n * (t + 1) / threads) {
-            let src = x + img * g.channels * plane
-            for o in 0..<outC {
-                let dy = gy + (img * outC + o) * outPlane
-                if gb != nil { acc[outC * taps + o] += simdSum(dy, count: outPlane) }
-                for c in 0..<g.channels {
-                    for ki in 0..<g.kernelH {
-                        for kj in 0..<g.kernelW {
-                            var s0 = SIMD8<T>(), s1 = SIMD8<T>(), tail: T = 0
-                            for oy in 0..<g.outH {
-                                guard let iy = inputRow(g, oy: oy, ki: ki) else { continue }
-                                accumulateDot(dy + oy * width, src + c * plane + iy * g.width + kj * g.dilationW,
-                                              count: width, &s0, &s1, &tail)
-                            }
-                            acc[o * taps + (c * g.kernelH + ki) * g.kernelW + kj] += (s0 + s1).sum() + tail
+        let acc = partials + t * perThread, images = (n * t / threads)..<(n * (t + 1) / threads)
+        acc.update(repeating: 0, count: perThread)
+        for o in 0..<outC {
+            if gb != nil {
+                for img in images { acc[outC * taps + o] += simdSum(gy + (img * outC + o) * outPlane, count: outPlane) }
+            }
+            var first = 0
+            while first < taps {
+                let group = (first..<(first + 8)).map(tap)
+                let (t0, t1, t2, t3) = (group[0].offset, group[1].offset, group[2].offset, group[3].offset)
+                let (t4, t5, t6, t7) = (group[4].offset, group[5].offset, group[6].offset, group[7].offset)
+                let rows = group.map { inside($0.ki) }
+                let lo = rows.map(\.lowerBound).max()!, hi = max(lo, rows.map(\.upperBound).min()!)
+                var s: Sums8<T> = (.zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero)
+                var tail = SIMD8<T>()
+                for img in images {
+                    let src = x + img * g.channels * plane, dy = gy + (img * outC + o) * outPlane
+                    for start in vectorStarts where lo < hi {
+                        let drop = start % 8 == 0 ? .init(repeating: false) : counted
+                        var d = dy + lo * width + start, q = src + lo * rowStep + start
+                        for _ in lo..<hi {
+                            let v = load(d).replacing(with: 0, where: drop)
+                            s.0.addProduct(v, load(q + t0)); s.1.addProduct(v, load(q + t1))
+                            s.2.addProduct(v, load(q + t2)); s.3.addProduct(v, load(q + t3))
+                            s.4.addProduct(v, load(q + t4)); s.5.addProduct(v, load(q + t5))
+                            s.6.addProduct(v, load(q + t6)); s.7.addProduct(v, load(q + t7))
+                            d += width
+                            q += rowStep
+                        }
+                    }
+                    for oy in 0..<g.outH where width < 8 || oy < lo || oy >= hi {
+                        let d = dy + oy * width
+                        for (k, tap) in group.enumerated() {
+                            guard let iy = inputRow(g, oy: oy, ki: tap.ki) else { continue }
+                            let r = src + tap.channel + iy * g.width + tap.column
+                            var sum: T = 0
+                            for i in 0..<width { sum += d[i] * r[i] }
+                            tail[k] += sum
                         }
                     }
                 }
+                let sums = SIMD8<T>(s.0.sum(), s.1.sum(), s.2.sum(), s.3.sum(), s.4.sum(), s.5.sum(), s.6.sum(),
+                                    s.7.sum()) + tail
+                for k in 0..<min(8, taps - first) { acc[o * taps + first + k] += sums[k] }
+                first += 8
             }
         }
     }
     if threads == 1 { work(0) } else { ThreadPool.shared.run(tasks: threads, work) }
     for i in 0..<(outC * taps) {
         var s: T = 0
-        for t in 0..<threads { s += partials[t * stride + i] }
+        for t in 0..<threads { s += partials[t * perThread + i] }
         gw[i] = s
     }
     if let gb {
         for o in 0..<outC {
             var s: T = 0
-            for t in 0..<threads { s += partials[t * stride + outC * taps + o] }
+            for t in 0..<threads { s += partials[t * perThread + outC * taps + o] }
             gb[o] = s
         }
     }
 }
 
-/// `gx[n, c, iy, ox + kj·dw] += w[o, c, ki, kj] · gy[n, o, oy, ox]`, image by image.
-private func directInputGrad<T: KernelFloat>(_ gy: UnsafeMutablePointer<T>, _ w: UnsafeMutablePointer<T>,
-                                             _ gx: UnsafeMutablePointer<T>, n: Int, outC: Int, _ g: ConvGeometry) {
+/// `gx[n, c, iy, ox + kj·dw] += w[o, c, ki, kj] · gy[n, o, oy, ox]`, image by image: the input
+/// gradient where the rows are strided (the transposed convolution is not a direct one).
+private func scatterInputGrad<T: KernelFloat>(_ gy: UnsafeMutablePointer<T>, _ w: UnsafeMutablePointer<T>,
+                                              _ gx: UnsafeMutablePointer<T>, n: Int, outC: Int, _ g: ConvGeometry) {
     let plane = g.height * g.width, outPlane = g.windowCount, taps = g.colRows, width = g.outW
     let (kh, kw, dw) = (g.kernelH, g.kernelW, g.dilationW)
     parallelFor(n, grain: max(1, 65_536 / max(1, outC * outPlane * taps))) { range in
@@ -240,4 +363,14 @@ private func directInputGrad<T: KernelFloat>(_ gy: UnsafeMutablePointer<T>, _ w:
             }
         }
     }
+}
+
+/// `Σ_i a[i]` over `count` elements.
+@inline(__always)
+func simdSum<T: KernelFloat>(_ a: UnsafeMutablePointer<T>, count: Int) -> T {
+    var s = SIMD8<T>(), i = 0
+    while i + 8 <= count { s += load(a + i); i += 8 }
+    var total = s.sum()
+    while i < count { total += a[i]; i += 1 }
+    return total
 }
