@@ -157,6 +157,23 @@ private func inputRow(_ g: ConvGeometry, oy: Int, ki: Int) -> Int? {
     return iy < 0 || iy >= g.height ? nil : iy
 }
 
+/// Eight and ten vector sums.
+private typealias Sums8<T: SIMDScalar> = (SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>)
+private typealias Sums10<T: SIMDScalar> = (SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>,
+                                           SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>)
+
+/// One kernel tap of the forward kernel: the four input vectors at column offset `d` from
+/// `p`, times weight `f` into sums 0–3 and times `h` into sums 4–7.
+@inline(__always)
+private func addTap<T: KernelFloat>(_ a: inout Sums8<T>, _ f: T, _ h: T,
+                                    _ p: (UnsafeMutablePointer<T>, UnsafeMutablePointer<T>,
+                                          UnsafeMutablePointer<T>, UnsafeMutablePointer<T>), _ d: Int) {
+    let f = SIMD8<T>(repeating: f), h = SIMD8<T>(repeating: h)
+    let i0 = load(p.0 + d), i1 = load(p.1 + d), i2 = load(p.2 + d), i3 = load(p.3 + d)
+    a.0.addProduct(f, i0); a.1.addProduct(f, i1); a.2.addProduct(f, i2); a.3.addProduct(f, i3)
+    a.4.addProduct(h, i0); a.5.addProduct(h, i1); a.6.addProduct(h, i2); a.7.addProduct(h, i3)
+}
+
 /// `y[n, o, oy, ox] = b[o] + Σ_{c, ki, kj} w[o, c, ki, kj] · x[n, c, oy·sh + ki·dh, ox + kj·dw]`
 /// (no height padding: the input's rows outside `live` are zeros), one task per image and
 /// pair of output channels. The output rows' 8-wide vectors (the last of a row ending at its
@@ -171,11 +188,16 @@ private func directForward<T: KernelFloat>(_ x: UnsafeMutablePointer<T>, _ w: Un
     let plane = g.height * g.width, outPlane = g.windowCount, taps = g.colRows, width = g.outW
     let (kh, kw, dw) = (g.kernelH, g.kernelW, g.dilationW), rowStep = g.strideH * g.width, kernelStep = g.dilationH * g.width
     let blocks = width >= 8 ? (width + 7) / 8 : 0, vectors = g.outH * blocks, pairs = (outC + 1) / 2
-    /// Vector `v`'s output row, and its offset in the output plane.
-    func start(_ v: Int) -> (row: Int, offset: Int) {
-        let (row, block) = min(v, vectors - 1).quotientAndRemainder(dividingBy: blocks)
-        return (row, row * width + min(block * 8, width - 8))
+    // Each vector's output row and its offset in the output plane.
+    let starts = (0..<vectors).map { v in
+        let (row, block) = v.quotientAndRemainder(dividingBy: blocks)
+        return (row: row, offset: row * width + min(block * 8, width - 8))
     }
+    /// Vector `v`'s output row and offset (the last vector's past the end).
+    func start(_ v: Int) -> (row: Int, offset: Int) { starts[min(v, vectors - 1)] }
+    // Runtime column offsets of a 5-wide kernel row, written out (LLVM would rebuild constant
+    // ones from shuffles).
+    let (j1, j2, j3, j4) = (dw, 2 * dw, 3 * dw, 4 * dw)
     parallelFor(n * pairs, grain: max(1, 32_768 / max(1, 2 * outPlane * taps))) { range in
         for unit in range {
             let (img, pair) = unit.quotientAndRemainder(dividingBy: pairs)
@@ -193,23 +215,24 @@ private func directForward<T: KernelFloat>(_ x: UnsafeMutablePointer<T>, _ w: Un
                 var kiLo = 0, kiHi = kh
                 while kiLo < kh && v3.row * g.strideH + kiLo * g.dilationH < live.lowerBound { kiLo += 1 }
                 while kiHi > kiLo && v0.row * g.strideH + (kiHi - 1) * g.dilationH >= live.upperBound { kiHi -= 1 }
-                var a0 = SIMD8<T>(repeating: b0), a1 = a0, a2 = a0, a3 = a0
-                var e0 = SIMD8<T>(repeating: b1), e1 = e0, e2 = e0, e3 = e0
+                var a: Sums8<T> = (.init(repeating: b0), .init(repeating: b0), .init(repeating: b0), .init(repeating: b0),
+                                   .init(repeating: b1), .init(repeating: b1), .init(repeating: b1), .init(repeating: b1))
                 for c in 0..<g.channels {
                     for ki in kiLo..<kiHi {
                         let row = src + (c &* plane &+ ki &* kernelStep)
-                        let p0 = row + s0, p1 = row + s1, p2 = row + s2, p3 = row + s3
+                        let p = (row + s0, row + s1, row + s2, row + s3)
                         let k0 = w0 + (c &* kh &+ ki) &* kw, k1 = w1 + (c &* kh &+ ki) &* kw
-                        for kj in 0..<kw {
-                            let f = SIMD8<T>(repeating: k0[kj]), h = SIMD8<T>(repeating: k1[kj]), d = kj &* dw
-                            let i0 = load(p0 + d), i1 = load(p1 + d), i2 = load(p2 + d), i3 = load(p3 + d)
-                            a0.addProduct(f, i0); a1.addProduct(f, i1); a2.addProduct(f, i2); a3.addProduct(f, i3)
-                            e0.addProduct(h, i0); e1.addProduct(h, i1); e2.addProduct(h, i2); e3.addProduct(h, i3)
+                        if kw == 5 {
+                            addTap(&a, k0[0], k1[0], p, 0); addTap(&a, k0[1], k1[1], p, j1)
+                            addTap(&a, k0[2], k1[2], p, j2); addTap(&a, k0[3], k1[3], p, j3)
+                            addTap(&a, k0[4], k1[4], p, j4)
+                        } else {
+                            for kj in 0..<kw { addTap(&a, k0[kj], k1[kj], p, kj &* dw) }
                         }
                     }
                 }
-                store(a0, y0 + v0.offset); store(a1, y0 + v1.offset); store(a2, y0 + v2.offset); store(a3, y0 + v3.offset)
-                store(e0, y1 + v0.offset); store(e1, y1 + v1.offset); store(e2, y1 + v2.offset); store(e3, y1 + v3.offset)
+                store(a.0, y0 + v0.offset); store(a.1, y0 + v1.offset); store(a.2, y0 + v2.offset); store(a.3, y0 + v3.offset)
+                store(a.4, y1 + v0.offset); store(a.5, y1 + v1.offset); store(a.6, y1 + v2.offset); store(a.7, y1 + v3.offset)
                 v += 4
             }
             guard blocks == 0 else { continue }
@@ -233,29 +256,34 @@ private func directForward<T: KernelFloat>(_ x: UnsafeMutablePointer<T>, _ w: Un
     }
 }
 
-/// Eight vector sums.
-private typealias Sums8<T: SIMDScalar> = (SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>)
 
 /// `gw[o, c, ki, kj] = Σ_{n, oy, ox} gy[n, o, oy, ox] · x[n, c, iy, ox + kj·dw]` (and
 /// `gb[o] = Σ gy[n, o, …]`), one partial sum per thread over its share of the images. Taps go
-/// eight at a time (the last repeated where fewer remain), their sums held in registers over
-/// all of the thread's images and reduced across lanes once. Each 8-wide column of the output
-/// gradient walks down the rows whose input rows are inside the image for all eight taps (a
-/// row's last vector ends at its end, the lanes already counted dropped); rows in the padding
-/// and rows narrower than a vector are summed one by one.
+/// in groups whose sums stay in registers over all of the thread's images and are reduced
+/// across lanes once: two kernel rows (ten taps read from two row pointers) for 5-wide
+/// kernels, the course's and LeNet-5's; eight taps anywhere else (a
+/// group's last tap repeated where fewer remain). Each 8-wide column of the output gradient
+/// walks down the rows whose input rows are inside the image for the whole group (a row's
+/// last vector ends at its end, the lanes already counted dropped); rows in the padding and
+/// rows narrower than a vector are summed one by one.
 private func directWeightGrad<T: KernelFloat>(_ x: UnsafeMutablePointer<T>, _ gy: UnsafeMutablePointer<T>,
                                               _ gw: UnsafeMutablePointer<T>, _ gb: UnsafeMutablePointer<T>?,
                                               _ partials: UnsafeMutablePointer<T>, threads: Int,
                                               n: Int, outC: Int, _ g: ConvGeometry) {
     let plane = g.height * g.width, outPlane = g.windowCount, taps = g.colRows, width = g.outW
     let (kh, kw, dw) = (g.kernelH, g.kernelW, g.dilationW), rowStep = g.strideH * g.width
-    let perThread = outC * (taps + 1)
+    let perThread = outC * (taps + 1), rowPairs = kw == 5
     let vectorStarts = width < 8 ? [] : Array(stride(from: 0, to: width - 7, by: 8)) + (width % 8 == 0 ? [] : [width - 8])
     let counted = SIMD8<T>(0, 1, 2, 3, 4, 5, 6, 7) .< SIMD8<T>(repeating: T(8 - width % 8))
+    let groups: [[Int]] = rowPairs
+        ? (0..<g.channels).flatMap { c in
+            stride(from: 0, to: kh, by: 2).map { ki in (0..<10).map { (c * kh + min(ki + $0 / 5, kh - 1)) * 5 + $0 % 5 } }
+        }
+        : stride(from: 0, to: taps, by: 8).map { first in (0..<8).map { min(first + $0, taps - 1) } }
     /// Tap `t`'s channel offset, kernel row, column offset, and its offset in the image at
     /// output row 0 (where that row is inside the image).
     func tap(_ t: Int) -> (channel: Int, ki: Int, column: Int, offset: Int) {
-        let (c, rest) = min(t, taps - 1).quotientAndRemainder(dividingBy: kh * kw)
+        let (c, rest) = t.quotientAndRemainder(dividingBy: kh * kw)
         let (ki, kj) = rest.quotientAndRemainder(dividingBy: kw)
         return (c * plane, ki, kj * dw, c * plane + (ki * g.dilationH - g.padH) * g.width + kj * dw)
     }
@@ -273,45 +301,69 @@ private func directWeightGrad<T: KernelFloat>(_ x: UnsafeMutablePointer<T>, _ gy
             if gb != nil {
                 for img in images { acc[outC * taps + o] += simdSum(gy + (img * outC + o) * outPlane, count: outPlane) }
             }
-            var first = 0
-            while first < taps {
-                let group = (first..<(first + 8)).map(tap)
-                let (t0, t1, t2, t3) = (group[0].offset, group[1].offset, group[2].offset, group[3].offset)
-                let (t4, t5, t6, t7) = (group[4].offset, group[5].offset, group[6].offset, group[7].offset)
-                let rows = group.map { inside($0.ki) }
+            for group in groups {
+                let info = group.map(tap), rows = info.map { inside($0.ki) }
                 let lo = rows.map(\.lowerBound).max()!, hi = max(lo, rows.map(\.upperBound).min()!)
-                var s: Sums8<T> = (.zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero)
-                var tail = SIMD8<T>()
-                for img in images {
-                    let src = x + img * g.channels * plane, dy = gy + (img * outC + o) * outPlane
-                    for start in vectorStarts where lo < hi {
-                        let drop = start % 8 == 0 ? .init(repeating: false) : counted
-                        var d = dy + lo * width + start, q = src + lo * rowStep + start
-                        for _ in lo..<hi {
-                            let v = load(d).replacing(with: 0, where: drop)
-                            s.0.addProduct(v, load(q + t0)); s.1.addProduct(v, load(q + t1))
-                            s.2.addProduct(v, load(q + t2)); s.3.addProduct(v, load(q + t3))
-                            s.4.addProduct(v, load(q + t4)); s.5.addProduct(v, load(q + t5))
-                            s.6.addProduct(v, load(q + t6)); s.7.addProduct(v, load(q + t7))
-                            d += width
-                            q += rowStep
+                var sums: [T]
+                if rowPairs {
+                    // Kernel rows ki and ki + 1 (or ki again, the last of an odd count) of one channel.
+                    // Runtime column offsets: LLVM would rebuild constant-offset overlapping loads from shuffles.
+                    let second = info[5].offset - info[0].offset, (j1, j2, j3, j4) = (dw, 2 * dw, 3 * dw, 4 * dw)
+                    var s: Sums10<T> = (.zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero)
+                    for img in images {
+                        let src = x + img * g.channels * plane + info[0].offset, dy = gy + (img * outC + o) * outPlane
+                        for start in vectorStarts where lo < hi {
+                            let drop = start % 8 == 0 ? .init(repeating: false) : counted
+                            var d = dy + lo * width + start, q = src + lo * rowStep + start
+                            for _ in lo..<hi {
+                                let v = load(d).replacing(with: 0, where: drop), r = q + second
+                                s.0.addProduct(v, load(q)); s.1.addProduct(v, load(q + j1)); s.2.addProduct(v, load(q + j2))
+                                s.3.addProduct(v, load(q + j3)); s.4.addProduct(v, load(q + j4))
+                                s.5.addProduct(v, load(r)); s.6.addProduct(v, load(r + j1)); s.7.addProduct(v, load(r + j2))
+                                s.8.addProduct(v, load(r + j3)); s.9.addProduct(v, load(r + j4))
+                                d += width
+                                q += rowStep
+                            }
                         }
                     }
+                    sums = [s.0.sum(), s.1.sum(), s.2.sum(), s.3.sum(), s.4.sum(),
+                            s.5.sum(), s.6.sum(), s.7.sum(), s.8.sum(), s.9.sum()]
+                } else {
+                    let (t0, t1, t2, t3) = (info[0].offset, info[1].offset, info[2].offset, info[3].offset)
+                    let (t4, t5, t6, t7) = (info[4].offset, info[5].offset, info[6].offset, info[7].offset)
+                    var s: Sums8<T> = (.zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero)
+                    for img in images {
+                        let src = x + img * g.channels * plane, dy = gy + (img * outC + o) * outPlane
+                        for start in vectorStarts where lo < hi {
+                            let drop = start % 8 == 0 ? .init(repeating: false) : counted
+                            var d = dy + lo * width + start, q = src + lo * rowStep + start
+                            for _ in lo..<hi {
+                                let v = load(d).replacing(with: 0, where: drop)
+                                s.0.addProduct(v, load(q + t0)); s.1.addProduct(v, load(q + t1))
+                                s.2.addProduct(v, load(q + t2)); s.3.addProduct(v, load(q + t3))
+                                s.4.addProduct(v, load(q + t4)); s.5.addProduct(v, load(q + t5))
+                                s.6.addProduct(v, load(q + t6)); s.7.addProduct(v, load(q + t7))
+                                d += width
+                                q += rowStep
+                            }
+                        }
+                    }
+                    sums = [s.0.sum(), s.1.sum(), s.2.sum(), s.3.sum(), s.4.sum(), s.5.sum(), s.6.sum(), s.7.sum()]
+                }
+                for img in images where width < 8 || lo > 0 || hi < g.outH {
+                    let src = x + img * g.channels * plane, dy = gy + (img * outC + o) * outPlane
                     for oy in 0..<g.outH where width < 8 || oy < lo || oy >= hi {
                         let d = dy + oy * width
-                        for (k, tap) in group.enumerated() {
+                        for (k, tap) in info.enumerated() {
                             guard let iy = inputRow(g, oy: oy, ki: tap.ki) else { continue }
                             let r = src + tap.channel + iy * g.width + tap.column
                             var sum: T = 0
                             for i in 0..<width { sum += d[i] * r[i] }
-                            tail[k] += sum
+                            sums[k] += sum
                         }
                     }
                 }
-                let sums = SIMD8<T>(s.0.sum(), s.1.sum(), s.2.sum(), s.3.sum(), s.4.sum(), s.5.sum(), s.6.sum(),
-                                    s.7.sum()) + tail
-                for k in 0..<min(8, taps - first) { acc[o * taps + first + k] += sums[k] }
-                first += 8
+                for (k, t) in group.enumerated() where !group[..<k].contains(t) { acc[o * taps + t] += sums[k] }
             }
         }
     }
