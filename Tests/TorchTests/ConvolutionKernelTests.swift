@@ -44,8 +44,8 @@ import TorchNN
     }
 
     /// The register-blocked kernels' edges: overlapping last vectors, an odd output channel,
-    /// several images over the threads, and height padding beyond the kernel's reach (whose
-    /// input gradient is not a direct convolution).
+    /// several images over the threads, height padding beyond the kernel's reach (whose
+    /// input gradient is not a direct convolution), and width padding.
     @Test func registerBlockedDirectKernelsMatchPyTorch() {
         expectMatchesFixture(f, "direct_blocks", [[3, 3, 11, 19], [7, 3, 3, 3], [7]]) {
             F.conv2d($0[0], weight: $0[1], bias: $0[2], padding: [1, 0])
@@ -56,9 +56,24 @@ import TorchNN
         expectMatchesFixture(f, "direct_wide_pad", [[2, 2, 5, 12], [3, 2, 2, 5]]) {
             F.conv2d($0[0], weight: $0[1], padding: [3, 0])
         }
+        expectMatchesFixture(f, "direct_pad_both", [[2, 1, 9, 11], [3, 1, 5, 5], [3]]) {
+            F.conv2d($0[0], weight: $0[1], bias: $0[2], padding: 2)
+        }
+        expectMatchesFixture(f, "direct_pad_wide", [[2, 2, 6, 13], [4, 2, 3, 3]]) {
+            F.conv2d($0[0], weight: $0[1], padding: [0, 3], dilation: [1, 2])
+        }
     }
 
+    /// The folded products (strided, or over 150 weights per output channel) and, below that,
+    /// the direct kernels on the same odd geometries.
     @Test func foldedProductsMatchPyTorch() {
+        expectMatchesFixture(f, "folded_many_weights", [[2, 20, 6, 7], [5, 20, 3, 3], [5]], rtol: 1e-4) {
+            F.conv2d($0[0], weight: $0[1], bias: $0[2], padding: [1, 2])
+        }
+        expectMatchesFixture(f, "folded_many_weights_f64", [[2, 18, 5, 6], [4, 18, 3, 3]], dtype: .float64,
+                             rtol: 1e-12, atol: 1e-12) {
+            F.conv2d($0[0], weight: $0[1], padding: 1)
+        }
         expectMatchesFixture(f, "folded_odd", [[3, 4, 9, 11], [5, 4, 3, 3], [5]]) {
             F.conv2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: [1, 2], dilation: [2, 1])
         }

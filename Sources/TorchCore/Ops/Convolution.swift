@@ -188,9 +188,8 @@ struct ConvSpec {
         out.recordGrad("ConvolutionBackward0", inputs, saving: [needW ? input : nil, needX ? weight : nil]) { [self] g in
             let g4 = g.reshape(fourD(g.shape)), x4 = input.reshape(fourD(input.shape)), w4 = weight.reshape(fourD(weight.shape))
             // The fast kernels record nothing: a graph for double backward takes the tensor ops.
-            let backPath = backwardPath(after: path)
-            if backPath != .perImage && !isGradEnabled {
-                let (gx, gw, gb) = fastBackward(backPath, g4, x4, w4, cols: cols, needX: needX, needW: needW, needB: needB)
+            if path != .perImage && !isGradEnabled {
+                let (gx, gw, gb) = fastBackward(path, g4, x4, w4, cols: cols, needX: needX, needW: needW, needB: needB)
                 var grads: [Tensor?] = [gx?.reshape(input.shape), gw?.reshape(weight.shape)]
                 if bias != nil { grads.append(gb) }
                 return grads

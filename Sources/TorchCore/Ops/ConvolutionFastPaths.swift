@@ -4,11 +4,9 @@
 /// Convolution.swift.
 ///
 /// - `direct`: inputs with few weights per output channel (`C·kh·kw`: the course's layers
-///   have 25 and 150) and unit stride, no padding along the width: SIMD kernels read the
-///   image itself, so nothing is unfolded; the bias gradient comes out of the weight
-///   gradient's pass. Its backward kernels win only for the fewest weights (25, measured):
-///   above that the per-image products of Convolution.swift measured fastest (their
-///   columns stay in cache; the folded `[K, N·L]` ones do not at the course's batch sizes).
+///   have 25 and 150) and unit stride along the width: register-blocked SIMD kernels read
+///   the image itself (padded with zeros where the convolution pads), so nothing is
+///   unfolded; the bias gradient comes out of the weight gradient's pass.
 /// - `folded`: the batch folded into single products over the thread pool. im2col writes
 ///   the images' columns side by side (`cols [K, N·L]`), the output is `W [O, K] · cols`
 ///   laid out as `[N, O, H', W']` in the pass that adds the bias; backward lays the output
@@ -18,19 +16,13 @@
 extension ConvSpec {
     enum Path { case perImage, direct, folded }
 
-    /// The largest `C·kh·kw` the direct forward kernel takes, and the largest its backward
-    /// kernels take: above them, the folded and the per-image products measured faster.
-    static let directWeightsLimit = 150, directBackwardWeightsLimit = 150
-
-    /// The path of the backward pass after a forward pass on `path`.
-    func backwardPath(after path: Path) -> Path {
-        path == .direct && geometry.colRows > Self.directBackwardWeightsLimit ? .perImage : path
-    }
+    /// The largest `C·kh·kw` the direct kernels take: above it, the folded products measured faster.
+    static let directWeightsLimit = 150
 
     func fastPath(_ x: Tensor, _ w: Tensor) -> Path {
         let g = geometry
         guard !transposed, groups == 1, x.numel > 0, w.numel > 0, g.windowCount > 0 else { return .perImage }
-        if g.strideW == 1 && g.padW == 0 && g.colRows <= Self.directWeightsLimit { return .direct }
+        if g.strideW == 1 && g.colRows <= Self.directWeightsLimit { return .direct }
         return .folded
     }
 

@@ -1,7 +1,7 @@
 /// Direct convolution for inputs with few weights per output channel (the course's layers
 /// have 25 and 150): the kernels read the image itself, so nothing is unfolded. The geometry
 /// has unit stride and no padding along the width, so every kernel tap reads one unbroken
-/// run of an input row.
+/// run of an input row (width padding is made real zero columns first).
 ///
 /// Register blocking keeps the FMA units busy: the forward pass holds two output channels ×
 /// four 8-wide output vectors in registers while every tap is added (each input load feeds
@@ -12,23 +12,34 @@
 /// copy), and skips the kernel rows that fall only on them.
 extension CPUBackend {
     func directConv2d(_ image: Tensor, _ weight: Tensor, bias: Tensor?, _ geometry: ConvGeometry, into out: Tensor) {
-        let g = geometry, pad = g.padH
-        guard pad > 0 else { return directConv2d(image, weight, bias: bias, g, live: 0..<g.height, into: out) }
-        let n = image.shape[0], planes = n * g.channels
-        let padded = Tensor(uninitializedShape: [n, g.channels, g.height + 2 * pad, g.width], dtype: image.dtype)
+        let g = geometry
+        guard g.padH > 0 || g.padW > 0 else { return directConv2d(image, weight, bias: bias, g, live: 0..<g.height, into: out) }
+        // Rows below the image that the last output row reads (padding="same" pads one more
+        // at the end than at the start for even kernels).
+        let below = max(0, (g.outH - 1) * g.strideH + (g.kernelH - 1) * g.dilationH + 1 - g.height - g.padH)
+        var unpadded = g.widthUnpadded
+        unpadded.height += g.padH + below
+        unpadded.padH = 0
+        directConv2d(padded(image, g, rows: (g.padH, below), columns: g.padW), weight, bias: bias, unpadded,
+                     live: g.padH..<(g.padH + g.height), into: out)
+    }
+
+    /// A copy of `image`'s planes with zero rows above and below and zero columns on the left
+    /// (`columns`) and on the right (as many as the geometry's last output column reads).
+    private func padded(_ image: Tensor, _ g: ConvGeometry, rows: (above: Int, below: Int), columns: Int) -> Tensor {
+        let n = image.shape[0], planes = n * g.channels, width = g.widthUnpadded.width
+        let out = Tensor(uninitializedShape: [n, g.channels, rows.above + g.height + rows.below, width], dtype: image.dtype)
+        let margins = (top: rows.above, bottom: rows.below, left: columns, right: width - g.width - columns)
         switch image.dtype {
         case .float32:
-            padPlanes(image.pointer(Float.self), planes: planes, height: g.height, width: g.width, rows: pad, columns: 0,
-                      into: padded.pointer(Float.self))
+            padPlanes(image.pointer(Float.self), planes: planes, height: g.height, width: g.width, margins,
+                      into: out.pointer(Float.self))
         case .float64:
-            padPlanes(image.pointer(Double.self), planes: planes, height: g.height, width: g.width, rows: pad, columns: 0,
-                      into: padded.pointer(Double.self))
+            padPlanes(image.pointer(Double.self), planes: planes, height: g.height, width: g.width, margins,
+                      into: out.pointer(Double.self))
         default: fatalError("directConv2d kernel: \(image.dtype) is not a floating compute dtype")
         }
-        var unpadded = g
-        unpadded.height += 2 * pad
-        unpadded.padH = 0
-        directConv2d(padded, weight, bias: bias, unpadded, live: pad..<(pad + g.height), into: out)
+        return out
     }
 
     /// The forward kernel on a geometry without height padding, where the input planes' rows
@@ -49,6 +60,10 @@ extension CPUBackend {
 
     func directConv2dWeightGrad(_ image: Tensor, _ gradOut: Tensor, _ geometry: ConvGeometry,
                                 weightGrad: Tensor, biasGrad: Tensor?) {
+        if geometry.padW > 0 {
+            return directConv2dWeightGrad(padded(image, geometry, rows: (0, 0), columns: geometry.padW), gradOut,
+                                          geometry.widthUnpadded, weightGrad: weightGrad, biasGrad: biasGrad)
+        }
         let n = image.shape[0], o = gradOut.shape[1]
         let threads = max(1, min(ThreadPool.shared.numThreads, n))
         let partials = Tensor(uninitializedShape: [threads, o * (geometry.colRows + 1)], dtype: image.dtype)
@@ -70,6 +85,12 @@ extension CPUBackend {
 
     func directConv2dInputGrad(_ gradOut: Tensor, _ weight: Tensor, _ geometry: ConvGeometry, into gradImage: Tensor) {
         let g = geometry, n = gradOut.shape[0], o = gradOut.shape[1]
+        if g.padW > 0 {
+            // The gradient of the width-padded image, its padding columns dropped.
+            let wide = Tensor(uninitializedShape: [n, g.channels, g.height, g.widthUnpadded.width], dtype: gradOut.dtype)
+            directConv2dInputGrad(gradOut, weight, g.widthUnpadded, into: wide)
+            return copy(wide.narrow(dim: 3, start: g.padW, length: g.width), into: gradImage)
+        }
         // The rows of the output gradient above and below it that the flipped kernel reaches.
         let rows = (g.kernelH - 1) * g.dilationH - g.padH
         guard g.strideH == 1, rows >= 0 else {
@@ -95,12 +116,12 @@ extension CPUBackend {
         let flipped = Tensor(uninitializedShape: [g.channels, o, g.kernelH, g.kernelW], dtype: weight.dtype)
         switch gradOut.dtype {
         case .float32:
-            padPlanes(gradOut.pointer(Float.self), planes: n * o, height: g.outH, width: g.outW, rows: rows,
-                      columns: columns, into: padded.pointer(Float.self))
+            padPlanes(gradOut.pointer(Float.self), planes: n * o, height: g.outH, width: g.outW,
+                      (rows, rows, columns, columns), into: padded.pointer(Float.self))
             flipTransposed(weight.pointer(Float.self), outC: o, g, into: flipped.pointer(Float.self))
         case .float64:
-            padPlanes(gradOut.pointer(Double.self), planes: n * o, height: g.outH, width: g.outW, rows: rows,
-                      columns: columns, into: padded.pointer(Double.self))
+            padPlanes(gradOut.pointer(Double.self), planes: n * o, height: g.outH, width: g.outW,
+                      (rows, rows, columns, columns), into: padded.pointer(Double.self))
             flipTransposed(weight.pointer(Double.self), outC: o, g, into: flipped.pointer(Double.self))
         default: fatalError("directConv2dInputGrad kernel: \(gradOut.dtype) is not a floating compute dtype")
         }
@@ -108,22 +129,22 @@ extension CPUBackend {
     }
 }
 
-/// Copies `planes` planes of `height × width` elements, each with `rows` zero rows above and
-/// below and `columns` zeros on both sides of every row.
+/// Copies `planes` planes of `height × width` elements, each with the given margins of zeros.
 private func padPlanes<T: KernelFloat>(_ src: UnsafeMutablePointer<T>, planes: Int, height: Int, width: Int,
-                                       rows: Int, columns: Int, into dst: UnsafeMutablePointer<T>) {
-    let paddedWidth = width + 2 * columns, paddedPlane = (height + 2 * rows) * paddedWidth
+                                       _ m: (top: Int, bottom: Int, left: Int, right: Int),
+                                       into dst: UnsafeMutablePointer<T>) {
+    let paddedWidth = m.left + width + m.right, paddedPlane = (m.top + height + m.bottom) * paddedWidth
     parallelFor(planes, grain: max(1, 32_768 / max(1, paddedPlane))) { range in
         for p in range {
             let d = dst + p * paddedPlane, s = src + p * height * width
-            d.update(repeating: 0, count: rows * paddedWidth)
+            d.update(repeating: 0, count: m.top * paddedWidth)
             for r in 0..<height {
-                let line = d + (rows + r) * paddedWidth
-                line.update(repeating: 0, count: columns)
-                line.advanced(by: columns).update(from: s + r * width, count: width)
-                line.advanced(by: columns + width).update(repeating: 0, count: columns)
+                let line = d + (m.top + r) * paddedWidth
+                line.update(repeating: 0, count: m.left)
+                line.advanced(by: m.left).update(from: s + r * width, count: width)
+                line.advanced(by: m.left + width).update(repeating: 0, count: m.right)
             }
-            (d + (rows + height) * paddedWidth).update(repeating: 0, count: rows * paddedWidth)
+            (d + (m.top + height) * paddedWidth).update(repeating: 0, count: m.bottom * paddedWidth)
         }
     }
 }
@@ -425,4 +446,15 @@ func simdSum<T: KernelFloat>(_ a: UnsafeMutablePointer<T>, count: Int) -> T {
     var total = s.sum()
     while i < count { total += a[i]; i += 1 }
     return total
+}
+
+extension ConvGeometry {
+    /// The geometry over the image with its width padding made real zero columns: as wide as
+    /// the last output column reads (at unit width stride).
+    fileprivate var widthUnpadded: ConvGeometry {
+        var g = self
+        g.width = outW + (kernelW - 1) * dilationW
+        g.padW = 0
+        return g
+    }
 }
