@@ -33,13 +33,16 @@ let package = Package(
         ),
         // Compile-time CPU feature macros, read by `swifttorch info`.
         .systemLibrary(name: "CTorchConfig"),
+        // Optimized in debug builds too: its SIMD kernels run ~100x slower unoptimized, and
+        // the tests that train on real data would take most of CI's time.
         .target(
             name: "TorchCore",
             dependencies: [
                 "CTorchConfig",
                 .target(name: "CBLAS", condition: .when(platforms: [.linux])),
                 .product(name: "RealModule", package: "swift-numerics"),
-            ]
+            ],
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
         .target(name: "TorchNN", dependencies: ["TorchCore"]),
         .target(name: "TorchOptim", dependencies: ["TorchCore"]),
