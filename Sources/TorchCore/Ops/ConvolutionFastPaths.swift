@@ -16,7 +16,9 @@
 extension ConvSpec {
     enum Path { case perImage, direct, folded }
 
-    /// The largest `C·kh·kw` the direct kernels take: above it, the folded products measured faster.
+    /// The largest `C·kh·kw` the direct kernels take (the course's second layer has 150); above
+    /// it the folded products take over, as they measured faster than the first direct kernel
+    /// (the register-blocked ones' crossover has not been measured).
     static let directWeightsLimit = 150
 
     func fastPath(_ x: Tensor, _ w: Tensor) -> Path {

@@ -5,8 +5,8 @@
 ///
 /// Register blocking keeps the FMA units busy: the forward pass holds two output channels ×
 /// four 8-wide output vectors in registers while every tap is added (each input load feeds
-/// two products, eight independent sums hide the FMA latency); the weight gradient holds
-/// eight taps' sums over all of a thread's images and reduces them once; the input gradient
+/// two products, eight independent sums hide the FMA latency); the weight gradient holds ten
+/// or eight taps' sums over all of a thread's images and reduces them once; the input gradient
 /// (unit height stride) is the forward kernel run on the zero-padded output gradient with the
 /// flipped, transposed weights. The forward kernel reads padding as real zero rows (a padded
 /// copy), and skips the kernel rows that fall only on them.
