@@ -81,17 +81,35 @@ private func maxPoolPlanes<T: KernelFloat>(_ image: UnsafeMutablePointer<T>, _ v
     }
 }
 
-/// One plane of 2×2/2 max pooling in float32, four windows at a time (the even and odd
-/// columns of two rows; the course's planes are 12 and 4 windows wide), with the scalar
+/// One plane of 2×2/2 max pooling in float32, eight and then four windows at a time (the even
+/// and odd columns of two rows; the course's planes are 12 and 4 windows wide), with the scalar
 /// kernel's order and NaN rule: candidates top-left, top-right, bottom-left, bottom-right,
 /// each replacing the maximum when larger or NaN.
 private func maxPool2x2(_ src: UnsafeMutablePointer<Float>, _ vals: UnsafeMutablePointer<Float>,
                         _ idx: UnsafeMutablePointer<Int64>, _ g: ConvGeometry) {
     let w = g.width
-    let lane = SIMD4<Int64>(0, 2, 4, 6)
+    let lane = SIMD4<Int64>(0, 2, 4, 6), lanes = SIMD8<Int64>(0, 2, 4, 6, 8, 10, 12, 14)
     for oy in 0..<g.outH {
         let top = src + 2 * oy * w, rowStart = Int64(2 * oy * w)
         var ox = 0
+        while ox + 8 <= g.outW {
+            let a = UnsafeRawPointer(top + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
+            let b = UnsafeRawPointer(top + w + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
+            var best = a.evenHalf
+            var offset = SIMD8<Int32>(repeating: 0)
+            @inline(__always) func consider(_ candidate: SIMD8<Float>, _ delta: Int32) {
+                let wins = (candidate .> best) .| (candidate .!= candidate)
+                best.replace(with: candidate, where: wins)
+                offset.replace(with: delta, where: wins)
+            }
+            consider(a.oddHalf, 1)
+            consider(b.evenHalf, Int32(w))
+            consider(b.oddHalf, Int32(w + 1))
+            UnsafeMutableRawPointer(vals + oy * g.outW + ox).storeBytes(of: best, as: SIMD8<Float>.self)
+            let at = SIMD8<Int64>(truncatingIfNeeded: offset) &+ lanes &+ (rowStart + Int64(2 * ox))
+            UnsafeMutableRawPointer(idx + oy * g.outW + ox).storeBytes(of: at, as: SIMD8<Int64>.self)
+            ox += 8
+        }
         while ox + 4 <= g.outW {
             let a = UnsafeRawPointer(top + 2 * ox).loadUnaligned(as: SIMD8<Float>.self)
             let b = UnsafeRawPointer(top + w + 2 * ox).loadUnaligned(as: SIMD8<Float>.self)
