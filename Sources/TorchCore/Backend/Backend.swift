@@ -57,7 +57,7 @@ protocol Backend: Sendable {
     /// Direct 2-D cross-correlation of a contiguous `[n, c, h, w]` `image` with the contiguous
     /// `weight` `[o, c, kh, kw]`, plus `bias` `[o]` when given, into the contiguous `out`
     /// `[n, o, outH, outW]`, without unfolding; float32 or float64, and `geometry` has unit
-    /// stride and no padding along the width.
+    /// stride along the width (any padding reads as zeros).
     func directConv2d(_ image: Tensor, _ weight: Tensor, bias: Tensor?, _ geometry: ConvGeometry, into out: Tensor)
     /// The weight gradient `[o, c, kh, kw]` of `directConv2d` from its `image` and the output
     /// gradient, and the bias gradient `[o]` into `biasGrad` when given; all contiguous.

@@ -1,7 +1,7 @@
 /// Convolutions: `conv1d`, `conv2d` and `convTranspose2d`, with PyTorch's checks and messages.
 /// Ungrouped convolutions take the fast paths in ConvolutionFastPaths.swift; the rest, and
-/// backward passes that build a graph or measured faster so, are im2col + one BLAS product
-/// per image (batched over the thread pool), written with tensor ops here.
+/// backward passes that build a graph (double backward), are im2col + one BLAS product per
+/// image (batched over the thread pool), written with tensor ops here.
 ///
 /// Derivatives (one `ConvolutionBackward0` node for input, weight and bias): the input's
 /// gradient is the transposed convolution of the output gradient with the weight, the

@@ -277,13 +277,12 @@ private func directForward<T: KernelFloat>(_ x: UnsafeMutablePointer<T>, _ w: Un
     }
 }
 
-
 /// `gw[o, c, ki, kj] = Σ_{n, oy, ox} gy[n, o, oy, ox] · x[n, c, iy, ox + kj·dw]` (and
 /// `gb[o] = Σ gy[n, o, …]`), one partial sum per thread over its share of the images. Taps go
 /// in groups whose sums stay in registers over all of the thread's images and are reduced
 /// across lanes once: two kernel rows (ten taps read from two row pointers) for 5-wide
-/// kernels, the course's and LeNet-5's; eight taps anywhere else (a
-/// group's last tap repeated where fewer remain). Each 8-wide column of the output gradient
+/// kernels, the course's and LeNet-5's; eight taps anywhere else (a group's last tap
+/// repeated where fewer remain). Each 8-wide column of the output gradient
 /// walks down the rows whose input rows are inside the image for the whole group (a row's
 /// last vector ends at its end, the lanes already counted dropped); rows in the padding and
 /// rows narrower than a vector are summed one by one.
