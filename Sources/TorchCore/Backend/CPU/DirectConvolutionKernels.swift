@@ -229,29 +229,69 @@ private func store<V: SIMD>(_ v: V, _ p: UnsafeMutablePointer<V.Scalar>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
 }
 
-/// Four vectors: one output channel's block of positions (forward) or its dot products with
-/// four taps (weight gradient).
-private struct Quad<V: SIMD> where V.Scalar: FloatingPoint {
+/// Vectors held in registers for one output channel: a block of its positions (forward) or
+/// its dot products with a block of taps (weight gradient).
+private protocol VectorBlock {
+    associatedtype V: SIMD where V.Scalar: FloatingPoint
+    /// Vectors in a block.
+    static var count: Int { get }
+    init(repeating v: V)
+    /// The vectors at `p + start + k·lanes`, none starting past `p + last`.
+    init(_ p: UnsafeMutablePointer<V.Scalar>, start: Int, last: Int)
+    /// Stores the vectors where `init(_:start:last:)` loads them.
+    func store(_ p: UnsafeMutablePointer<V.Scalar>, start: Int, last: Int)
+    /// `self += f · q`, lane by lane.
+    mutating func add(_ f: V, _ q: Self)
+}
+
+private struct Quad<V: SIMD>: VectorBlock where V.Scalar: FloatingPoint {
     var v0, v1, v2, v3: V
+    static var count: Int { 4 }
 
     @inline(__always) init(repeating v: V) { (v0, v1, v2, v3) = (v, v, v, v) }
 
-    @inline(__always) init(_ p: UnsafeMutablePointer<V.Scalar>, _ s: (Int, Int, Int, Int)) {
-        (v0, v1, v2, v3) = (load(p + s.0), load(p + s.1), load(p + s.2), load(p + s.3))
+    @inline(__always) init(_ p: UnsafeMutablePointer<V.Scalar>, start: Int, last: Int) {
+        let l = V.scalarCount
+        (v0, v1, v2, v3) = (load(p + min(start, last)), load(p + min(start + l, last)),
+                            load(p + min(start + 2 * l, last)), load(p + min(start + 3 * l, last)))
     }
 
+    /// Four taps' vectors at `at`.
     @inline(__always) init(_ p: (UnsafeMutablePointer<V.Scalar>, UnsafeMutablePointer<V.Scalar>,
                                  UnsafeMutablePointer<V.Scalar>, UnsafeMutablePointer<V.Scalar>), _ at: Int) {
         (v0, v1, v2, v3) = (load(p.0 + at), load(p.1 + at), load(p.2 + at), load(p.3 + at))
     }
 
-    @inline(__always) func store(_ p: UnsafeMutablePointer<V.Scalar>, _ s: (Int, Int, Int, Int)) {
-        TorchCore.store(v0, p + s.0); TorchCore.store(v1, p + s.1); TorchCore.store(v2, p + s.2); TorchCore.store(v3, p + s.3)
+    @inline(__always) func store(_ p: UnsafeMutablePointer<V.Scalar>, start: Int, last: Int) {
+        let l = V.scalarCount
+        TorchCore.store(v0, p + min(start, last)); TorchCore.store(v1, p + min(start + l, last))
+        TorchCore.store(v2, p + min(start + 2 * l, last)); TorchCore.store(v3, p + min(start + 3 * l, last))
     }
 
-    /// `self += f · q`, lane by lane.
     @inline(__always) mutating func add(_ f: V, _ q: Quad) {
         v0.addProduct(f, q.v0); v1.addProduct(f, q.v1); v2.addProduct(f, q.v2); v3.addProduct(f, q.v3)
+    }
+}
+
+private struct Triple<V: SIMD>: VectorBlock where V.Scalar: FloatingPoint {
+    var v0, v1, v2: V
+    static var count: Int { 3 }
+
+    @inline(__always) init(repeating v: V) { (v0, v1, v2) = (v, v, v) }
+
+    @inline(__always) init(_ p: UnsafeMutablePointer<V.Scalar>, start: Int, last: Int) {
+        let l = V.scalarCount
+        (v0, v1, v2) = (load(p + min(start, last)), load(p + min(start + l, last)), load(p + min(start + 2 * l, last)))
+    }
+
+    @inline(__always) func store(_ p: UnsafeMutablePointer<V.Scalar>, start: Int, last: Int) {
+        let l = V.scalarCount
+        TorchCore.store(v0, p + min(start, last)); TorchCore.store(v1, p + min(start + l, last))
+        TorchCore.store(v2, p + min(start + 2 * l, last))
+    }
+
+    @inline(__always) mutating func add(_ f: V, _ q: Triple) {
+        v0.addProduct(f, q.v0); v1.addProduct(f, q.v1); v2.addProduct(f, q.v2)
     }
 }
 
@@ -278,10 +318,12 @@ private func directForward<V: SIMD>(_: V.Type, _ x: UnsafeMutablePointer<V.Scala
     }
 }
 
-/// One image's output channels `channels` from its shifted rows `r`: three channels × four
-/// vectors at a time (the last vector of the positions ending at their end, overlapping the
-/// one before; the last channel or vector repeated where fewer remain, storing the same
-/// values). Outputs shorter than a vector are summed one by one.
+/// One image's output channels `channels` from its shifted rows `r`, three channels at a time
+/// (the last repeated where fewer remain, storing the same values) and their positions in
+/// blocks of four vectors, then three where that covers them with less overlap (the 9
+/// vectors of the course's second input gradient as 3 + 3 + 3). The positions' last vector
+/// ends at their end, overlapping the one before. Outputs shorter than a vector are summed
+/// one by one.
 @inline(__always)
 private func forwardImage<V: SIMD>(_: V.Type, _ r: UnsafeMutablePointer<V.Scalar>, _ offsets: UnsafePointer<Int>,
                                    taps: Int, _ w: UnsafeMutablePointer<V.Scalar>, _ bias: UnsafeMutablePointer<V.Scalar>?,
@@ -299,25 +341,34 @@ private func forwardImage<V: SIMD>(_: V.Type, _ r: UnsafeMutablePointer<V.Scalar
         }
         return
     }
+    // Blocks of three: the fewest that leave a multiple of four vectors (none if that fails).
+    let vectors = (p + lanes - 1) / lanes
+    var triples = 0
+    while triples < 4 && (vectors - 3 * triples) % 4 != 0 { triples += 1 }
+    if triples == 4 || 3 * triples > vectors { triples = 0 }
+    let quadPositions = min(p, (vectors - 3 * triples) / 4 * 4 * lanes)
     for o0 in stride(from: channels.lowerBound, to: channels.upperBound, by: 3) {
-        let o1 = min(o0 + 1, channels.upperBound - 1), o2 = min(o0 + 2, channels.upperBound - 1)
-        let w0 = w + o0 * taps, w1 = w + o1 * taps, w2 = w + o2 * taps
-        let y0 = y + o0 * p, y1 = y + o1 * p, y2 = y + o2 * p
-        let b0 = V(repeating: bias?[o0] ?? 0), b1 = V(repeating: bias?[o1] ?? 0), b2 = V(repeating: bias?[o2] ?? 0)
-        var start = 0
-        while start < p {
-            let end = p - lanes
-            let s = (min(start, end), min(start + lanes, end), min(start + 2 * lanes, end), min(start + 3 * lanes, end))
-            var a0 = Quad(repeating: b0), a1 = Quad(repeating: b1), a2 = Quad(repeating: b2)
-            for t in 0..<taps {
-                let inputs = Quad<V>(r + offsets[t], s)
-                a0.add(V(repeating: w0[t]), inputs)
-                a1.add(V(repeating: w1[t]), inputs)
-                a2.add(V(repeating: w2[t]), inputs)
+        let o = (o0, min(o0 + 1, channels.upperBound - 1), min(o0 + 2, channels.upperBound - 1))
+        @inline(__always) func blocks<B: VectorBlock>(_: B.Type, from: Int, to: Int) where B.V == V {
+            let w0 = w + o.0 * taps, w1 = w + o.1 * taps, w2 = w + o.2 * taps
+            var start = from
+            while start < to {
+                var a0 = B(repeating: V(repeating: bias?[o.0] ?? 0)), a1 = B(repeating: V(repeating: bias?[o.1] ?? 0))
+                var a2 = B(repeating: V(repeating: bias?[o.2] ?? 0))
+                for t in 0..<taps {
+                    let inputs = B(r + offsets[t], start: start, last: p - lanes)
+                    a0.add(V(repeating: w0[t]), inputs)
+                    a1.add(V(repeating: w1[t]), inputs)
+                    a2.add(V(repeating: w2[t]), inputs)
+                }
+                a0.store(y + o.0 * p, start: start, last: p - lanes)
+                a1.store(y + o.1 * p, start: start, last: p - lanes)
+                a2.store(y + o.2 * p, start: start, last: p - lanes)
+                start += B.count * lanes
             }
-            a0.store(y0, s); a1.store(y1, s); a2.store(y2, s)
-            start += 4 * lanes
         }
+        blocks(Quad<V>.self, from: 0, to: quadPositions)
+        blocks(Triple<V>.self, from: quadPositions, to: p)
     }
 }
 
