@@ -117,39 +117,37 @@ private struct ShiftedRows {
     }
 
     /// Lays out one image `[C, H, W]` at `x` into `count` elements at `d`. At unit width
-    /// stride each input row is widened once by its zero columns (unless no kernel column
-    /// reaches past the image) and every kernel column's row is a vector copy out of it.
+    /// stride each kernel column's rows are copied out of the image's rows, or, where the
+    /// convolution pads, out of a zero-padded copy of the channel made first; the copies run
+    /// plane by plane, so the per-row work is a load and a store.
     func fill<T: KernelFloat>(_ x: UnsafeMutablePointer<T>, into d: UnsafeMutablePointer<T>) {
-        let width = g.outW, rowsPerColumn = g.strideH * slots, reach = (g.kernelW - 1) * g.dilationW
         guard g.strideW == 1 else { return fillStrided(x, into: d) }
-        let inside = g.padW <= 0 && reach + width - g.padW <= g.width
-        let columnStep = rowsPerColumn * width
-        withUnsafeTemporaryAllocation(of: T.self, capacity: reach + width) { wide in
-            let line = wide.baseAddress!
-            var first = d
+        let width = g.outW, reach = (g.kernelW - 1) * g.dilationW, wide = reach + width
+        let lastRow = (slots - 1) * g.strideH + g.strideH - 1 - g.padH
+        let inside = g.padW <= 0 && wide - g.padW <= g.width && g.padH <= 0 && lastRow < g.height
+        withUnsafeTemporaryAllocation(of: T.self, capacity: inside ? 0 : slots * wide) { scratch in
+            var out = d
             for c in 0..<g.channels {
                 let plane = x + c * g.height * g.width
                 for phase in 0..<g.strideH {
-                    for m in 0..<slots {
-                        let r = m &* g.strideH &+ phase &- g.padH
-                        defer { first += width }
-                        guard r >= 0 && r < g.height else {
-                            for kj in 0..<g.kernelW { zeroRow(first + kj &* columnStep, count: width) }
-                            continue
+                    // Slot m's row: input row m·sh + φ − padH from column −padW.
+                    var source = plane + ((phase - g.padH) * g.width - g.padW), step = g.strideH * g.width
+                    if !inside {
+                        let padded = scratch.baseAddress!
+                        let lo = max(0, min(g.padW, wide)), hi = max(lo, min(wide, g.padW + g.width))
+                        zeroRow(padded, count: slots * wide)
+                        for m in 0..<slots {
+                            let r = m * g.strideH + phase - g.padH
+                            if r >= 0 && r < g.height { copyRow(plane + (r * g.width + lo - g.padW), padded + m * wide + lo, count: hi - lo) }
                         }
-                        // Columns -padW ..< reach + width - padW of the row.
-                        var source = plane + (r &* g.width &- g.padW)
-                        if !inside {
-                            let lo = max(0, min(g.padW, reach + width)), hi = max(lo, min(reach + width, g.padW + g.width))
-                            zeroRow(line, count: lo)
-                            copyRow(source + lo, line + lo, count: hi - lo)
-                            zeroRow(line + hi, count: reach + width - hi)
-                            source = line
-                        }
-                        for kj in 0..<g.kernelW { copyRow(source + kj &* g.dilationW, first + kj &* columnStep, count: width) }
+                        (source, step) = (padded, wide)
                     }
+                    for kj in 0..<g.kernelW {
+                        copyRows(source + kj * g.dilationW, step, out + kj * g.strideH * slots * width, width, rows: slots)
+                    }
+                    out += slots * width
                 }
-                first += (g.kernelW - 1) * columnStep
+                out += (g.kernelW - 1) * g.strideH * slots * width
             }
         }
     }
@@ -195,6 +193,35 @@ private func zeroRow<T: KernelFloat>(_ d: UnsafeMutablePointer<T>, count: Int) {
         i &+= 8
     }
     store(SIMD8<T>(), d + (count &- 8))
+}
+
+/// Copies `rows` rows of `count` elements, `step` apart at `s`, to consecutive rows at `d`.
+@inline(__always)
+private func copyRows<T: KernelFloat>(_ s: UnsafeMutablePointer<T>, _ step: Int, _ d: UnsafeMutablePointer<T>,
+                                      _ count: Int, rows: Int) {
+    @inline(__always) func copy<V: SIMD>(_: V.Type) where V.Scalar == T {
+        let last = count &- V.scalarCount
+        var s = s, d = d
+        for _ in 0..<rows {
+            var i = 0
+            while i < last {
+                store(load(s + i) as V, d + i)
+                i &+= V.scalarCount
+            }
+            store(load(s + last) as V, d + last)
+            s += step
+            d += count
+        }
+    }
+    if count >= 16 {
+        copy(SIMD16<T>.self)
+    } else if count >= 8 {
+        copy(SIMD8<T>.self)
+    } else if count >= 4 {
+        copy(SIMD4<T>.self)
+    } else {
+        for r in 0..<rows { copyRow(s + r * step, d + r * count, count: count) }
+    }
 }
 
 /// Copies `count` elements, vectors of 16, 8 or 4 at a time (the last ending at the end).
