@@ -66,6 +66,12 @@ protocol Backend: Sendable {
     /// The input gradient `[n, c, h, w]` of `directConv2d` from the output gradient and the
     /// weight; all contiguous.
     func directConv2dInputGrad(_ gradOut: Tensor, _ weight: Tensor, _ geometry: ConvGeometry, into gradImage: Tensor)
+    /// `out[n, c, l] = a[n, c, l]·scale[c] + shift[c]`, plus `b[n, c, l]·bScale[c]` when `b`
+    /// is given, over contiguous `[n, c, l]` tensors and contiguous `[c]` coefficients of
+    /// their dtype (batch normalization's forward pass, and its input gradient, in one pass
+    /// each); float32 or float64.
+    func channelAffine(_ a: Tensor, scale: Tensor, shift: Tensor, plus b: Tensor?, scaledBy bScale: Tensor?,
+                       into out: Tensor)
     /// `[n, c, l]` → `[c, n·l]`, both contiguous: each channel's rows of all images side by
     /// side, and their sums into `sums` `[c]` when given; float32 or float64.
     func channelsFirst(_ a: Tensor, into out: Tensor, sums: Tensor?)

@@ -45,7 +45,8 @@ extension Tensor {
             }
         }
         return normalized(x, mean: mean, invstd: invstd, weight: weight, bias: bias, paramShape: statShape,
-                          dims: training ? dims : nil, paramDims: dims, eps: eps, name: "NativeBatchNormBackward0")
+                          dims: training ? dims : nil, paramDims: dims, channelwise: true, eps: eps,
+                          name: "NativeBatchNormBackward0")
     }
 
     /// Layer normalization over the trailing dims given by `normalizedShape`; `weight` and
@@ -92,11 +93,18 @@ extension Tensor {
     /// `(x - mean)·invstd·weight + bias`, recorded as one node named `name`. The statistics
     /// come from `x` seen as `view` (group norm's `[N, G, rest]`) over `dims` (nil when they
     /// are constants, as batch norm's in eval); `weight` and `bias` broadcast as `paramShape`
-    /// and their gradients are summed over `paramDims`.
+    /// and their gradients are summed over `paramDims`. With `channelwise` (batch norm: one
+    /// statistic per channel of dim 1) a contiguous float32/float64 input takes one fused pass
+    /// forward and one backward (`channelAffine`), `x̂` never materialized.
     private func normalized(_ x: Tensor, mean: Tensor, invstd: Tensor, weight: Tensor?, bias: Tensor?, paramShape: [Int],
-                            dims: [Int]?, paramDims: [Int], view: [Int]? = nil, eps: Double, name: String) -> Tensor {
+                            dims: [Int]?, paramDims: [Int], view: [Int]? = nil, channelwise: Bool = false, eps: Double,
+                            name: String) -> Tensor {
         let w = weight.map { $0.detach().reshape(paramShape).to(dtype: x.dtype) }
         let b = bias.map { $0.detach().reshape(paramShape).to(dtype: x.dtype) }
+        if channelwise && x.isContiguous && dtype == x.dtype && (dtype == .float32 || dtype == .float64) && numel > 0 {
+            return channelwiseNormalized(x, mean: mean, invstd: invstd, weight: weight, bias: bias, w: w, b: b,
+                                         paramShape: paramShape, dims: dims, paramDims: paramDims, eps: eps, name: name)
+        }
         let (xhat, out) = noGrad { () -> (Tensor, Tensor) in
             let xv = view.map { x.reshape($0) } ?? x
             let xhat = ((xv - mean) * invstd).reshape(x.shape)
@@ -107,22 +115,11 @@ extension Tensor {
         }
         let params = [weight, bias].compactMap { $0 }
         guard Tensor.needsGrad(self, weight ?? self, bias ?? self) else { return out }
-        let inputShape = shape, outDType = dtype
+        let inputShape = shape
         return out.recordGrad(name, [self] + params, saving: [self] + params) { [self] g in
             if GradMode.isEnabled {
-                // A recorded backward (createGraph): the same normalization in differentiable ops.
-                return recordedPartials(g, [self] + params) { t in
-                    let xc = t[0].to(dtype: x.dtype)
-                    let xv = view.map { xc.reshape($0) } ?? xc
-                    var y = dims.map { ds in
-                        (xv - xv.mean(dims: ds, keepdim: true)) * (xv.var(dims: ds, unbiased: false, keepdim: true) + eps).rsqrt()
-                    } ?? (xv - mean) * invstd
-                    y = y.reshape(inputShape)
-                    var next = 1
-                    if weight != nil { y = y * t[next].reshape(paramShape).to(dtype: x.dtype); next += 1 }
-                    if bias != nil { y = y + t[next].reshape(paramShape).to(dtype: x.dtype) }
-                    return y.to(dtype: outDType)
-                }
+                return recordedNormalization(g, x, mean: mean, invstd: invstd, weight: weight, bias: bias,
+                                             paramShape: paramShape, dims: dims, view: view, eps: eps)
             }
             let gHat = w.map { g * $0 } ?? g
             var gx: Tensor
@@ -137,6 +134,67 @@ extension Tensor {
             let sumParams = { (t: Tensor) in paramDims.isEmpty ? t : t.sum(dims: paramDims) }
             if let weight { grads.append(sumParams(g * xhat).reshape(weight.shape)) }
             if let bias { grads.append(sumParams(g).reshape(bias.shape)) }
+            return grads
+        }
+    }
+
+    /// A recorded backward (createGraph): the same normalization in differentiable ops.
+    private func recordedNormalization(_ g: Tensor, _ x: Tensor, mean: Tensor, invstd: Tensor, weight: Tensor?, bias: Tensor?,
+                                       paramShape: [Int], dims: [Int]?, view: [Int]?, eps: Double) -> [Tensor?] {
+        let inputShape = shape, outDType = dtype
+        return recordedPartials(g, [self] + [weight, bias].compactMap { $0 }) { t in
+            let xc = t[0].to(dtype: x.dtype)
+            let xv = view.map { xc.reshape($0) } ?? xc
+            var y = dims.map { ds in
+                (xv - xv.mean(dims: ds, keepdim: true)) * (xv.var(dims: ds, unbiased: false, keepdim: true) + eps).rsqrt()
+            } ?? (xv - mean) * invstd
+            y = y.reshape(inputShape)
+            var next = 1
+            if weight != nil { y = y * t[next].reshape(paramShape).to(dtype: x.dtype); next += 1 }
+            if bias != nil { y = y + t[next].reshape(paramShape).to(dtype: x.dtype) }
+            return y.to(dtype: outDType)
+        }
+    }
+
+    /// `normalized` for batch norm's per-channel statistics: `y = x·scale[c] + shift[c]` with
+    /// `scale = w·invstd`, `shift = b − mean·scale`, one pass. Its input gradient is one pass
+    /// too: with `A = Σ g` and `B = Σ g·x̂ = invstd·(Σ g·x − mean·A)` over a channel's `M`
+    /// elements, `dx = p·g + q·x + r` for `p = w·invstd`, `q = −p·invstd·B/M`,
+    /// `r = −p·A/M − q·mean` (`q = r = 0` with constant statistics); `dw = B`, `db = A`.
+    private func channelwiseNormalized(_ x: Tensor, mean: Tensor, invstd: Tensor, weight: Tensor?, bias: Tensor?,
+                                       w: Tensor?, b: Tensor?, paramShape: [Int], dims: [Int]?, paramDims: [Int],
+                                       eps: Double, name: String) -> Tensor {
+        let n = shape[0], c = shape[1], rows = [n, c, numel / Swift.max(1, n * c)]
+        let m = mean.reshape(c), inv = invstd.reshape(c), wc = w?.reshape(c)
+        let scale = noGrad { wc.map { $0 * inv } ?? inv }
+        let shift = noGrad { ((b?.reshape(c)).map { $0 - m * scale } ?? -(m * scale)).contiguous() }
+        let out = Tensor(uninitializedShape: shape, dtype: dtype)
+        backend.channelAffine(x.view(rows), scale: scale.contiguous(), shift: shift, plus: nil, scaledBy: nil,
+                              into: out.view(rows))
+        let params = [weight, bias].compactMap { $0 }
+        guard Tensor.needsGrad(self, weight ?? self, bias ?? self) else { return out }
+        return out.recordGrad(name, [self] + params, saving: [self] + params) { [self] g in
+            if GradMode.isEnabled {
+                return recordedNormalization(g, x, mean: mean, invstd: invstd, weight: weight, bias: bias,
+                                             paramShape: paramShape, dims: dims, view: nil, eps: eps)
+            }
+            let gc = g.contiguous(), count = Double(rows[0] * rows[2])
+            let sumG = gc.sum(dims: paramDims), sumGX = (gc * x).sum(dims: paramDims)
+            let sumGHat = inv * (sumGX - m * sumG)
+            let p = wc.map { $0 * inv } ?? inv
+            let gx = Tensor(uninitializedShape: shape, dtype: dtype)
+            if dims != nil {
+                let q = -(p * inv * sumGHat) / count
+                let r = -(p * sumG) / count - q * m
+                backend.channelAffine(gc.view(rows), scale: p.contiguous(), shift: r.contiguous(), plus: x.view(rows),
+                                      scaledBy: q.contiguous(), into: gx.view(rows))
+            } else {
+                backend.channelAffine(gc.view(rows), scale: p.contiguous(), shift: Tensor.zeros([c], dtype: dtype),
+                                      plus: nil, scaledBy: nil, into: gx.view(rows))
+            }
+            var grads: [Tensor?] = [gx]
+            if let weight { grads.append(sumGHat.reshape(weight.shape)) }
+            if let bias { grads.append(sumG.reshape(bias.shape)) }
             return grads
         }
     }
