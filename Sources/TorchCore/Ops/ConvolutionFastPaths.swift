@@ -4,9 +4,10 @@
 /// Convolution.swift.
 ///
 /// - `direct`: inputs with few weights per output channel (`C·kh·kw`: the course's layers
-///   have 25 and 150) and unit stride along the width: register-blocked SIMD kernels read
-///   the image itself (padded with zeros where the convolution pads), so nothing is
-///   unfolded; the bias gradient comes out of the weight gradient's pass.
+///   have 25 and 150) and unit stride along the width: register-blocked SIMD kernels over
+///   each image laid out once per kernel column (zeros where the convolution pads), so
+///   nothing is unfolded into `C·kh·kw` rows; the bias gradient comes out of the weight
+///   gradient's pass.
 /// - `folded`: the batch folded into single products over the thread pool. im2col writes
 ///   the images' columns side by side (`cols [K, N·L]`), the output is `W [O, K] · cols`
 ///   laid out as `[N, O, H', W']` in the pass that adds the bias; backward lays the output
@@ -18,7 +19,7 @@ extension ConvSpec {
 
     /// The largest `C·kh·kw` the direct kernels take (the course's second layer has 150); above
     /// it the folded products take over, as they measured faster than the first direct kernel
-    /// (the register-blocked ones' crossover has not been measured).
+    /// (the crossover has not been measured again for the current ones).
     static let directWeightsLimit = 150
 
     func fastPath(_ x: Tensor, _ w: Tensor) -> Path {

@@ -7,10 +7,11 @@ import CTorchConfig
 /// (`kw` copies, padding as real zeros, strides and dilation applied), in which every kernel
 /// tap reads one unbroken run of the output's length. Then the convolution is a product
 /// over those runs, register-blocked like a GEMM: the forward pass holds three output
-/// channels × four vectors in registers while it adds every tap (each input load feeds three
-/// products, each weight broadcast four); the weight gradient holds three channels × four
-/// taps of dot products over a few images at a time; the input gradient (unit strides) is
-/// the forward pass over the output gradient with the flipped, transposed weights.
+/// channels × four (or three) vectors in registers while it adds every tap (each input load
+/// feeds three products, each weight broadcast four); the weight gradient holds three
+/// channels × four taps of dot products over a few images at a time; the input gradient
+/// (unit strides) is the forward pass over the output gradient with the flipped, transposed
+/// weights.
 ///
 /// Vectors are 16 floats (8 doubles) where the build targets AVX-512 (`scripts/build-flags`
 /// on a CPU that has it) and 8 (4) otherwise: twelve sums then fill twelve of the 32 or 16
@@ -135,10 +136,11 @@ private struct ShiftedRows {
                     if !inside {
                         let padded = scratch.baseAddress!
                         let lo = max(0, min(g.padW, wide)), hi = max(lo, min(wide, g.padW + g.width))
-                        zeroRow(padded, count: slots * wide)
+                        padded.update(repeating: 0, count: slots * wide)
                         for m in 0..<slots {
                             let r = m * g.strideH + phase - g.padH
-                            if r >= 0 && r < g.height { copyRow(plane + (r * g.width + lo - g.padW), padded + m * wide + lo, count: hi - lo) }
+                            guard r >= 0 && r < g.height else { continue }
+                            copyRows(plane + (r * g.width + lo - g.padW), 0, padded + m * wide + lo, hi - lo, rows: 1)
                         }
                         (source, step) = (padded, wide)
                     }
@@ -179,23 +181,8 @@ private struct ShiftedRows {
     }
 }
 
-/// Zeros `count` elements, a vector of 8 at a time (the last ending at the end; rows are too
-/// short for `memset` calls to pay).
-@inline(__always)
-private func zeroRow<T: KernelFloat>(_ d: UnsafeMutablePointer<T>, count: Int) {
-    guard count >= 8 else {
-        for i in 0..<count { d[i] = 0 }
-        return
-    }
-    var i = 0
-    while i &+ 8 < count {
-        store(SIMD8<T>(), d + i)
-        i &+= 8
-    }
-    store(SIMD8<T>(), d + (count &- 8))
-}
-
-/// Copies `rows` rows of `count` elements, `step` apart at `s`, to consecutive rows at `d`.
+/// Copies `rows` rows of `count` elements, `step` apart at `s`, to consecutive rows at `d`:
+/// vectors of 16, 8 or 4, a row's last ending at its end.
 @inline(__always)
 private func copyRows<T: KernelFloat>(_ s: UnsafeMutablePointer<T>, _ step: Int, _ d: UnsafeMutablePointer<T>,
                                       _ count: Int, rows: Int) {
@@ -220,29 +207,9 @@ private func copyRows<T: KernelFloat>(_ s: UnsafeMutablePointer<T>, _ step: Int,
     } else if count >= 4 {
         copy(SIMD4<T>.self)
     } else {
-        for r in 0..<rows { copyRow(s + r * step, d + r * count, count: count) }
-    }
-}
-
-/// Copies `count` elements, vectors of 16, 8 or 4 at a time (the last ending at the end).
-@inline(__always)
-private func copyRow<T: KernelFloat>(_ s: UnsafeMutablePointer<T>, _ d: UnsafeMutablePointer<T>, count: Int) {
-    @inline(__always) func copy<V: SIMD>(_: V.Type) where V.Scalar == T {
-        var i = 0
-        while i &+ V.scalarCount < count {
-            store(load(s + i) as V, d + i)
-            i &+= V.scalarCount
+        for r in 0..<rows {
+            for i in 0..<count { d[r * count + i] = s[r * step + i] }
         }
-        store(load(s + (count &- V.scalarCount)) as V, d + (count &- V.scalarCount))
-    }
-    if count >= 16 {
-        copy(SIMD16<T>.self)
-    } else if count >= 8 {
-        copy(SIMD8<T>.self)
-    } else if count >= 4 {
-        copy(SIMD4<T>.self)
-    } else {
-        for i in 0..<count { d[i] = s[i] }
     }
 }
 
