@@ -384,7 +384,7 @@ private func directWeightGrad<V: SIMD>(_: V.Type, _ x: UnsafeMutablePointer<V.Sc
         defer { sums.deallocate(); buffer.deallocate() }
         sums.initialize(repeating: .zero, count: outC * taps)
         offsets.withUnsafeBufferPointer { offsets in
-            for first in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
+            for first in stride(from: images.lowerBound, to: images.upperBound, by: chunk) where positions >= V.scalarCount {
                 let count = min(chunk, images.upperBound - first)
                 for k in 0..<count { rows.fill(x + (first + k) * imagePlanes, into: buffer + k * rows.count) }
                 weightGradChunk(V.self, buffer, rowStride: rows.count, offsets.baseAddress!, taps: taps,
@@ -431,14 +431,14 @@ private func directWeightGrad<V: SIMD>(_: V.Type, _ x: UnsafeMutablePointer<V.Sc
 /// Adds to `sums[o·taps + t]` the dot products over `images` images (shifted rows `rowStride`
 /// apart at `r`, output gradients `[images, outC, positions]` at `gy`), three channels × four
 /// taps at a time (the last channel or tap repeated where fewer remain, added once). The
-/// positions' last vector ends at their end, its lanes already counted dropped.
+/// positions (at least one vector of them) have their last vector ending at their end, its
+/// lanes already counted dropped.
 @inline(__always)
 private func weightGradChunk<V: SIMD>(_: V.Type, _ r: UnsafeMutablePointer<V.Scalar>, rowStride: Int,
                                       _ offsets: UnsafePointer<Int>, taps: Int, _ gy: UnsafeMutablePointer<V.Scalar>,
                                       images: Int, outC: Int, positions p: Int,
                                       into sums: UnsafeMutablePointer<V>) where V.Scalar: KernelFloat {
     let lanes = V.scalarCount
-    guard p >= lanes else { return }
     let full = p / lanes * lanes
     var lane = V()
     for i in 0..<lanes { lane[i] = V.Scalar(i) }
