@@ -93,7 +93,7 @@ extension CPUBackend {
 
 /// One image as the direct kernels read it. For each channel `c`, kernel column `kj` and row
 /// phase `φ < strideH`, `slots` rows of `outW` elements: slot `m` holds input row
-/// `m·sh + φ − padH` at columns `ox·sw − padW + kj·dw` (zeros outside the image). Tap
+/// `m·sh + φ − padH` at columns `ox − padW + kj·dw` (zeros outside the image). Tap
 /// `(c, ki, kj)` at output position `p = oy·outW + ox` is then element `tapOffsets[t] + p`,
 /// so every tap reads one unbroken run of `outH·outW` elements.
 private struct ShiftedRows {
@@ -117,12 +117,12 @@ private struct ShiftedRows {
         }
     }
 
-    /// Lays out one image `[C, H, W]` at `x` into `count` elements at `d`. At unit width
-    /// stride each kernel column's rows are copied out of the image's rows, or, where the
+    /// Lays out one image `[C, H, W]` at `x` into `count` elements at `d` (unit width stride,
+    /// as the direct path requires). Each kernel column's rows are copied out of the image's rows, or, where the
     /// convolution pads, out of a zero-padded copy of the channel made first; the copies run
     /// plane by plane, so the per-row work is a load and a store.
     func fill<T: KernelFloat>(_ x: UnsafeMutablePointer<T>, into d: UnsafeMutablePointer<T>) {
-        guard g.strideW == 1 else { return fillStrided(x, into: d) }
+        precondition(g.strideW == 1, "ShiftedRows: strided columns")
         let width = g.outW, reach = (g.kernelW - 1) * g.dilationW, wide = reach + width
         let lastRow = (slots - 1) * g.strideH + g.strideH - 1 - g.padH
         let inside = g.padW <= 0 && wide - g.padW <= g.width && g.padH <= 0 && lastRow < g.height
@@ -150,32 +150,6 @@ private struct ShiftedRows {
                     out += slots * width
                 }
                 out += (g.kernelW - 1) * g.strideH * slots * width
-            }
-        }
-    }
-
-    /// `fill` for strided columns, element by element.
-    private func fillStrided<T: KernelFloat>(_ x: UnsafeMutablePointer<T>, into d: UnsafeMutablePointer<T>) {
-        var d = d
-        let width = g.outW
-        for c in 0..<g.channels {
-            let plane = x + c * g.height * g.width
-            for kj in 0..<g.kernelW {
-                // Output columns [lo, hi) read inside the image.
-                let shift = kj * g.dilationW - g.padW, last = g.width - 1 - shift
-                let lo = shift >= 0 ? 0 : min(width, (-shift + g.strideW - 1) / g.strideW)
-                let hi = max(lo, last < 0 ? 0 : min(width, last / g.strideW + 1))
-                for phase in 0..<g.strideH {
-                    for m in 0..<slots {
-                        let r = m * g.strideH + phase - g.padH
-                        d.update(repeating: 0, count: width)
-                        if r >= 0 && r < g.height {
-                            let line = plane + r * g.width + shift
-                            for ox in lo..<hi { d[ox] = line[ox * g.strideW] }
-                        }
-                        d += width
-                    }
-                }
             }
         }
     }
@@ -211,16 +185,6 @@ private func copyRows<T: KernelFloat>(_ s: UnsafeMutablePointer<T>, _ step: Int,
             for i in 0..<count { d[r * count + i] = s[r * step + i] }
         }
     }
-}
-
-@inline(__always)
-private func load<V: SIMD>(_ p: UnsafeMutablePointer<V.Scalar>) -> V {
-    UnsafeRawPointer(p).loadUnaligned(as: V.self)
-}
-
-@inline(__always)
-private func store<V: SIMD>(_ v: V, _ p: UnsafeMutablePointer<V.Scalar>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
 }
 
 /// Vectors held in registers for one output channel: a block of its positions (forward) or

@@ -23,14 +23,14 @@ extension CPUBackend {
                 if let second, let q {
                     let z = second + row * l, qv = SIMD8<T>(repeating: q[ch])
                     while i + 8 <= l {
-                        let v = (load8(x + i) * sv + tv).addingProduct(load8(z + i), qv)
-                        UnsafeMutableRawPointer(y + i).storeBytes(of: v, as: SIMD8<T>.self)
+                        let v = ((load(x + i) as SIMD8<T>) * sv + tv).addingProduct(load(z + i), qv)
+                        store(v, y + i)
                         i += 8
                     }
                     while i < l { y[i] = x[i] * s[ch] + t[ch] + z[i] * q[ch]; i += 1 }
                 } else {
                     while i + 8 <= l {
-                        UnsafeMutableRawPointer(y + i).storeBytes(of: load8(x + i) * sv + tv, as: SIMD8<T>.self)
+                        store((load(x + i) as SIMD8<T>) * sv + tv, y + i)
                         i += 8
                     }
                     while i < l { y[i] = x[i] * s[ch] + t[ch]; i += 1 }
@@ -38,9 +38,4 @@ extension CPUBackend {
             }
         }
     }
-}
-
-@inline(__always)
-private func load8<T: KernelFloat>(_ p: UnsafeMutablePointer<T>) -> SIMD8<T> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<T>.self)
 }
