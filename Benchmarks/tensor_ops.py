@@ -55,6 +55,8 @@ def main():
     square, cube = data(1024, 1024), data(128, 128, 64)
     tiny_a, tiny_b = data(10), data(10)
     m_a, m_b = data(100, 192), data(192, 120)
+    images = data(10_000, 1, 28, 28)
+    picks = [(i * 7_919) % 10_000 for i in range(100)]
 
     # Names and sizes must match TensorBenchmarks/main.swift.
     benchmarks = [
@@ -76,6 +78,7 @@ def main():
         ("sum dim1 1M", lambda: square.sum(dim=1)),
         ("gt 1M", lambda: a.gt(b)),
         ("matmul 100x192x120", lambda: m_a.matmul(m_b)),
+        ("stack 100 images", lambda: torch.stack([images[i] for i in picks])),
     ]
     if args.extra:
         benchmarks += extras

@@ -97,6 +97,9 @@ let m1 = data([512, 512], seed: 3), m2 = data([512, 512], seed: 4)
 let square = data([1024, 1024], seed: 5), cube = data([128, 128, 64], seed: 6)
 let tinyA = data([10], seed: 7), tinyB = data([10], seed: 8)
 let mA = data([100, 192], seed: 9), mB = data([192, 120], seed: 10)
+let images = data([10_000, 1, 28, 28], seed: 11)
+// A shuffled batch of indices, as the DataLoader collates them.
+let picks = (0..<100).map { ($0 * 7_919) % 10_000 }
 
 // Names and sizes must match tensor_ops.py.
 let benchmarks: [(String, () -> Tensor)] = [
@@ -118,6 +121,7 @@ let extras: [(String, () -> Tensor)] = [
     ("sum dim1 1M", { square.sum(dim: 1) }),
     ("gt 1M", { a.gt(b) }),
     ("matmul 100x192x120", { mA.matmul(mB) }),
+    ("stack 100 images", { Tensor.stack(picks.map { images.select(dim: 0, index: $0) }) }),
 ]
 
 var results: [(String, Double)] = []

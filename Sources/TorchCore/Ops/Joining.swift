@@ -67,7 +67,13 @@ extension Tensor {
                        "stack expects each tensor to be equal size, but got \(shapeString(shape)) at entry 0 and \(shapeString(t.shape)) at entry \(i)")
         }
         let d = normalizeDim(dim, shape.count + 1, op: "stack")
-        let out = noGrad { cat(tensors.map { $0.unsqueeze(dim: d) }, dim: d) }
+        let dtype = tensors.dropFirst().reduce(tensors[0].dtype) { DType.promoteTypes($0, $1.dtype) }
+        var outShape = shape
+        outShape.insert(tensors.count, at: d)
+        let out = Tensor(uninitializedShape: outShape, dtype: dtype)
+        if out.numel > 0 {
+            for (i, t) in tensors.enumerated() { out.backend.copy(t, into: out.select(dim: d, index: i)) }
+        }
         if GradMode.isEnabled && tensors.contains(where: { $0.requiresGrad }) {
             out.recordGrad("StackBackward0", tensors, saving: []) { g in (0..<tensors.count).map { g.select(dim: d, index: $0) } }
         }

@@ -16,6 +16,12 @@ struct CPUBackend: Backend {
 
     func copy(_ src: Tensor, into dst: Tensor) {
         torchCheck(src.shape == dst.shape, "copy: shape \(shapeString(src.shape)) does not match \(shapeString(dst.shape))")
+        // Small contiguous copies (a sample into its batch) skip the loop plan: one memmove.
+        let count = dst.numel
+        if src.dtype == dst.dtype && count < 32_768 && src.isContiguous && dst.isContiguous {
+            dst.rawPointer.copyMemory(from: src.rawPointer, byteCount: count * dst.dtype.itemSize)
+            return
+        }
         let plan = LoopPlan(shape: dst.shape, operandStrides: [dst.strides, src.strides])
         struct Outer: DTypeVisitor {
             let src: Tensor, dst: Tensor, plan: LoopPlan
