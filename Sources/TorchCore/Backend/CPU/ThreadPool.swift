@@ -129,6 +129,13 @@ private final class WorkerSlot: @unchecked Sendable {
             let g = generation.load(ordering: .acquiring)
             if g != seen { return g }
         }
+        // Then about a millisecond more (a small batch's gap between regions), yielding
+        // the core to any other runnable thread, such as a DataLoader worker.
+        for _ in 0..<1_000 {
+            let g = generation.load(ordering: .acquiring)
+            if g != seen { return g }
+            sched_yield()
+        }
         condition.lock()
         sleeping.store(true, ordering: .sequentiallyConsistent)
         while generation.load(ordering: .sequentiallyConsistent) == seen { condition.wait() }
