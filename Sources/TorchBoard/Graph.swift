@@ -25,8 +25,8 @@ enum GraphTrace {
         // recording every module's input and output.
         let calls = Calls()
         let handles = model.modules().map { module in
-            module.registerForwardHook { m, x, y in
-                calls.list.append((ObjectIdentifier(m), x, y))
+            module.registerForwardHook { (m: ModuleBase, x: [Tensor], y: [Tensor]) -> [Tensor]? in
+                if let x = x.first, let y = y.first { calls.list.append((ObjectIdentifier(m), x, y)) }
                 return nil
             }
         }

@@ -94,7 +94,7 @@ import TorchNN
     }
 
     @Test func modulesPrintAsPyTorch() {
-        let modules: [(Module, String)] = [
+        let modules: [(ModuleBase, String)] = [
             (CrossEntropyLoss(), "CrossEntropyLoss()"), (MSELoss(), "MSELoss()"), (L1Loss(), "L1Loss()"),
             (SmoothL1Loss(), "SmoothL1Loss()"), (HuberLoss(), "HuberLoss()"), (NLLLoss(), "NLLLoss()"),
             (BCELoss(), "BCELoss()"), (BCEWithLogitsLoss(), "BCEWithLogitsLoss()"), (KLDivLoss(), "KLDivLoss()"),

@@ -133,7 +133,7 @@ private final class Mixed: Base {
     }
 
     @Test func moduleListAndDict() {
-        let list = ModuleList([Linear(inFeatures: 2, outFeatures: 2)])
+        let list = ModuleList<Module>([Linear(inFeatures: 2, outFeatures: 2)])
         list.append(Identity()).extend([Linear(inFeatures: 2, outFeatures: 3)])
         #expect(list.count == 3)
         #expect(list.namedParameters().map(\.name) == ["0.weight", "0.bias", "2.weight", "2.bias"])
@@ -276,10 +276,10 @@ private final class Mixed: Base {
     @Test func forwardHooks() {
         let fc = Linear(inFeatures: 2, outFeatures: 2)
         var seen: [String] = []
-        let pre = fc.registerForwardPreHook { _, x in seen.append("pre"); return x * 2 }
+        let pre = fc.registerForwardPreHook { _, x in seen.append("pre"); return [x[0] * 2] }
         let post = fc.registerForwardHook { m, x, y in
-            seen.append("post \(m.typeName) \(x.sum().item(Float.self))")
-            return y + 1
+            seen.append("post \(m.typeName) \(x[0].sum().item(Float.self))")
+            return [y[0] + 1]
         }
         let x = Tensor.ones([1, 2])
         let y = fc(x)

@@ -75,7 +75,7 @@ open class Linear: Module {
 /// let bl = Bilinear(in1Features: 3, in2Features: 2, outFeatures: 4)
 /// bl(Tensor.ones([5, 3]), Tensor.ones([5, 2])).shape   // [5, 4]
 /// ```
-open class Bilinear: Module {
+open class Bilinear: ModuleBase {
     public let in1Features: Int
     public let in2Features: Int
     public let outFeatures: Int
@@ -109,9 +109,9 @@ open class Bilinear: Module {
         if let bias { Init.uniform_(bias, a: -bound, b: bound, generator: generator) }
     }
 
-    /// Applies the layer to the pair of inputs (forward hooks are not run: they take one input).
+    /// Applies the layer to the pair of inputs; forward hooks see `[input1, input2]`.
     public func callAsFunction(_ input1: Tensor, _ input2: Tensor) -> Tensor {
-        forward(input1, input2)
+        callWithHooks([input1, input2], { forward($0[0], $0[1]) }, flatten: { [$0] }, rebuild: { $0[0] })
     }
 
     open func forward(_ input1: Tensor, _ input2: Tensor) -> Tensor {

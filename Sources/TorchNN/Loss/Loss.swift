@@ -5,7 +5,7 @@
 /// let criterion = CrossEntropyLoss()
 /// let loss = criterion(network(images), labels)
 /// ```
-open class Loss: Module {
+open class Loss: ModuleBase {
     public let reduction: Reduction
 
     public init(reduction: Reduction = .mean) {
@@ -13,17 +13,14 @@ open class Loss: Module {
         super.init()
     }
 
-    /// The loss of `input` against `target`.
-    public func callAsFunction(_ input: Tensor, _ target: Tensor) -> Tensor { forward(input, target) }
+    /// The loss of `input` against `target`; forward hooks see `[input, target]` and `[loss]`.
+    public func callAsFunction(_ input: Tensor, _ target: Tensor) -> Tensor {
+        callWithHooks([input, target], { forward($0[0], $0[1]) }, flatten: { [$0] }, rebuild: { $0[0] })
+    }
 
     /// Subclasses compute the loss here.
     open func forward(_ input: Tensor, _ target: Tensor) -> Tensor {
         torchCheck(false, "Module [\(typeName)] is missing the required \"forward\" function")
-        return input
-    }
-
-    open override func forward(_ input: Tensor) -> Tensor {
-        torchCheck(false, "\(typeName): a loss takes an input and a target: call it as loss(input, target)")
         return input
     }
 }

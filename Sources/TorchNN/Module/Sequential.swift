@@ -37,7 +37,17 @@ open class Sequential: Module, Sequence {
     }
 
     /// The modules in order.
-    var items: [Module] { registeredModules.compactMap(\.value) }
+    var items: [Module] {
+        registeredModules.compactMap { e in
+            e.value.map { m in
+                guard let unary = m as? Module else {
+                    torchCheck(false, "Sequential: the child '\(e.name)' (\(m.typeName)) does not take and return one tensor")
+                    fatalError()
+                }
+                return unary
+            }
+        }
+    }
 
     /// The number of modules.
     public var count: Int { items.count }
@@ -58,8 +68,8 @@ open class Sequential: Module, Sequence {
 
     /// A new `Sequential` holding the modules in `range`, keeping their names.
     public subscript(range: Range<Int>) -> Sequential {
-        let named = registeredModules.compactMap { e in e.value.map { (e.name, $0) } }
-        return Sequential(Array(named[range]))
+        let names = registeredModules.compactMap { e in e.value.map { _ in e.name } }
+        return Sequential(Array(Array(zip(names, items))[range]))
     }
 
     /// Appends `module` under the next index name. Returns the sequence.
@@ -92,7 +102,9 @@ func checkedIndex(_ index: Int, _ count: Int) -> Int {
 }
 
 /// A list of modules whose parameters are registered (`torch.nn.ModuleList`): hold a
-/// variable number of layers and call them in your own `forward`.
+/// variable number of layers and call them in your own `forward`. `Element` is what the
+/// list holds, inferred from the modules given (`ModuleList<Module>()` for an empty list of
+/// any one-tensor modules), so its elements can be called as they are.
 ///
 /// ```swift
 /// final class MLP: Module {
@@ -100,47 +112,47 @@ func checkedIndex(_ index: Int, _ count: Int) -> Int {
 ///     override func forward(_ x: Tensor) -> Tensor { layers.reduce(x) { F.relu($1($0)) } }
 /// }
 /// ```
-open class ModuleList: Module, Sequence {
+open class ModuleList<Element: ModuleBase>: ModuleBase, Sequence {
     /// The given modules, named `"0"`, `"1"`, … in order.
-    public init(_ modules: [Module] = []) {
+    public init(_ modules: [Element] = []) {
         super.init()
         for m in modules { append(m) }
     }
 
-    var items: [Module] { registeredModules.compactMap(\.value) }
+    var items: [Element] { registeredModules.compactMap { $0.value as? Element } }
 
     /// The number of modules.
     public var count: Int { registeredModules.count }
 
     /// The module at `index` (negative counts from the end).
-    public subscript(index: Int) -> Module {
-        get { registeredModules[checkedIndex(index, count)].value! }
+    public subscript(index: Int) -> Element {
+        get { registeredModules[checkedIndex(index, count)].value as! Element }
         set { registeredModules[checkedIndex(index, count)].value = newValue }
     }
 
     /// Appends `module`. Returns the list.
     @discardableResult
-    public func append(_ module: Module) -> Self {
+    public func append(_ module: Element) -> Self {
         addModule(String(registeredModules.count), module)
         return self
     }
 
     /// Appends each of `modules`. Returns the list.
     @discardableResult
-    public func extend(_ modules: [Module]) -> Self {
+    public func extend(_ modules: [Element]) -> Self {
         for m in modules { append(m) }
         return self
     }
 
     /// Inserts `module` before `index`, renumbering the modules after it.
-    public func insert(_ index: Int, _ module: Module) {
+    public func insert(_ index: Int, _ module: Element) {
         var all = items
         let i = index < 0 ? Swift.max(index + all.count, 0) : Swift.min(index, all.count)
         all.insert(module, at: i)
-        registeredModules = all.enumerated().map { (String($0.offset), $0.element) }
+        registeredModules = all.enumerated().map { (String($0.offset), $0.element as ModuleBase) }
     }
 
-    public func makeIterator() -> IndexingIterator<[Module]> { items.makeIterator() }
+    public func makeIterator() -> IndexingIterator<[Element]> { items.makeIterator() }
 
     /// PyTorch's (≥ 2.0) layout: runs of identical consecutive children print once as
     /// `(0-2): 3 x Linear(...)`.
@@ -159,27 +171,27 @@ open class ModuleList: Module, Sequence {
 }
 
 /// A dictionary of modules whose parameters are registered (`torch.nn.ModuleDict`), in
-/// insertion order.
+/// insertion order. `Element` is what it holds, inferred from the modules given.
 ///
 /// ```swift
 /// let heads = ModuleDict(["cls": Linear(inFeatures: 8, outFeatures: 10), "box": Linear(inFeatures: 8, outFeatures: 4)])
 /// heads["cls"]!(features)
 /// ```
-open class ModuleDict: Module, Sequence {
+open class ModuleDict<Element: ModuleBase>: ModuleBase, Sequence {
     /// The given modules under their names, in order.
-    public init(_ modules: [(String, Module)] = []) {
+    public init(_ modules: [(String, Element)] = []) {
         super.init()
         for (n, m) in modules { addModule(n, m) }
     }
 
     /// The given modules under their names, in order.
-    public convenience init(_ modules: KeyValuePairs<String, Module>) {
+    public convenience init(_ modules: KeyValuePairs<String, Element>) {
         self.init(modules.map { ($0.key, $0.value) })
     }
 
     /// The module named `key`; assigning adds or replaces it, `nil` removes it.
-    public subscript(key: String) -> Module? {
-        get { registeredModules.first { $0.name == key }?.value }
+    public subscript(key: String) -> Element? {
+        get { registeredModules.first { $0.name == key }?.value as? Element }
         set {
             if let newValue { addModule(key, newValue) } else { registeredModules.removeAll { $0.name == key } }
         }
@@ -188,7 +200,7 @@ open class ModuleDict: Module, Sequence {
     /// The names, in order.
     public var keys: [String] { registeredModules.map(\.name) }
     /// The modules, in order.
-    public var values: [Module] { registeredModules.compactMap(\.value) }
+    public var values: [Element] { registeredModules.compactMap { $0.value as? Element } }
     /// The number of modules.
     public var count: Int { registeredModules.count }
     /// Whether a module is named `key`.
@@ -196,13 +208,13 @@ open class ModuleDict: Module, Sequence {
 
     /// Removes and returns the module named `key` (PyTorch's `pop`).
     @discardableResult
-    public func pop(_ key: String) -> Module? {
+    public func pop(_ key: String) -> Element? {
         let m = self[key]
         self[key] = nil
         return m
     }
 
-    public func makeIterator() -> IndexingIterator<[(key: String, value: Module)]> {
-        registeredModules.compactMap { e in e.value.map { (key: e.name, value: $0) } }.makeIterator()
+    public func makeIterator() -> IndexingIterator<[(key: String, value: Element)]> {
+        registeredModules.compactMap { e in (e.value as? Element).map { (key: e.name, value: $0) } }.makeIterator()
     }
 }

@@ -15,7 +15,7 @@ public struct LoadStateDictError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-extension Module {
+extension ModuleBase {
     /// Copies the tensors of `stateDict` into this module's parameters and persistent
     /// buffers in place (without recording gradients), matching them by key. Tensors of
     /// another dtype are converted to the module's, as PyTorch's `copy_` does.
@@ -65,11 +65,11 @@ struct StateDictLoadPlan {
     var unexpected: [String] = []
     var sizeMismatches: [String] = []
 
-    init(_ module: Module, _ stateDict: StateDict) {
+    init(_ module: ModuleBase, _ stateDict: StateDict) {
         visit(module, "", stateDict)
     }
 
-    private mutating func visit(_ m: Module, _ p: String, _ stateDict: StateDict) {
+    private mutating func visit(_ m: ModuleBase, _ p: String, _ stateDict: StateDict) {
         var local: [(String, Tensor)] = m.localParameters().map { ($0.name, $0.value) }
         for b in m.registeredBuffers where b.persistent { if let t = b.value { local.append((b.name, t)) } }
         for (n, target) in local {

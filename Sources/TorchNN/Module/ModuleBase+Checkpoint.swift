@@ -1,6 +1,6 @@
 import Foundation
 
-extension Module {
+extension ModuleBase {
     /// Saves `stateDict()` as a safetensors file that Python loads with
     /// `safetensors.torch.load_file` (and `model.load_state_dict`), written to a temporary
     /// file and renamed so a crash never leaves a torn checkpoint.

@@ -1,0 +1,169 @@
+import Foundation
+import Testing
+import TorchCore
+import TorchNN
+
+/// `sin(arange · scale)` in float64, then rounded: scripts/fixtures/common.py's `formula`.
+private func formula(_ shape: [Int], _ scale: Double, dtype: DType = .float32) -> Tensor {
+    (Tensor.arange(shape.reduce(1, *), dtype: .float64) * scale).sin().to(dtype: dtype).reshape(shape)
+}
+
+/// RNN, LSTM, GRU and the cells against PyTorch (scripts/fixtures/recurrent.py): seeded
+/// weights, outputs, final states and the gradients of inputs, states and weights, and
+/// their printing and state-dict keys; gradcheck and gradgradcheck in float64.
+@Suite struct RecurrentTests {
+    let f = Fixture("recurrent")
+
+    /// Runs one fixture case: seeds, builds the module, checks its weights, runs `forward`
+    /// on the formula input and states, and checks results, grad_fn names and gradients.
+    private func check(_ name: String, seed: UInt64, _ make: () -> ModuleBase, input: [Int], states: [[Int]] = [],
+                       checkGradFn: Bool = true, _ forward: (ModuleBase, Tensor, [Tensor]) -> [Tensor],
+                       sourceLocation: SourceLocation = #_sourceLocation) {
+        let m = Generator.withDefault(Generator(seed: seed)) { make() }
+        let keys = f.value("\(name)_keys", as: [String].self)
+        #expect(m.stateDict().keys == keys, sourceLocation: sourceLocation)
+        for (key, p) in m.namedParameters() { expectClose(p, f["\(name)_param_\(key)"], sourceLocation: sourceLocation) }
+        #expect(m.description == f.value("\(name)_repr", as: String.self), sourceLocation: sourceLocation)
+
+        let x = formula(input, 0.37).requiresGrad_()
+        let s = zip(states, [0.53, 0.71]).map { formula($0.0, $0.1).requiresGrad_() }
+        let results = forward(m, x, s)
+        var loss = Tensor(0, dtype: .float32)
+        for (r, scale) in zip(results, [0.29, 0.31, 0.43]) { loss = loss + (r * formula(r.shape, scale)).sum() }
+        loss.backward()
+        for (i, r) in results.enumerated() {
+            expectClose(r, f["\(name)_result\(i)"], sourceLocation: sourceLocation)
+            if checkGradFn {
+                #expect(r.gradFn?.name == f.value("\(name)_result\(i)_gradfn", as: String.self), sourceLocation: sourceLocation)
+            }
+        }
+        expectClose(x.grad!, f["\(name)_grad_input"], sourceLocation: sourceLocation)
+        for (i, t) in s.enumerated() { expectClose(t.grad!, f["\(name)_grad_state\(i)"], sourceLocation: sourceLocation) }
+        for (key, p) in m.namedParameters() {
+            expectClose(p.grad!, f["\(name)_grad_\(key)"], rtol: 1e-4, atol: 1e-5, sourceLocation: sourceLocation)
+        }
+    }
+
+    private func runRNN(_ m: ModuleBase, _ x: Tensor, _ s: [Tensor]) -> [Tensor] {
+        let (y, h) = (m as! RNN)(x, s.first)
+        return [y, h]
+    }
+
+    private func runGRU(_ m: ModuleBase, _ x: Tensor, _ s: [Tensor]) -> [Tensor] {
+        let (y, h) = (m as! GRU)(x, s.first)
+        return [y, h]
+    }
+
+    private func runLSTM(_ m: ModuleBase, _ x: Tensor, _ s: [Tensor]) -> [Tensor] {
+        let (y, (h, c)) = (m as! LSTM)(x, s.isEmpty ? nil : (s[0], s[1]))
+        return [y, h, c]
+    }
+
+    @Test func rnnBidirectionalTwoLayers() {
+        check("rnn_tanh", seed: 1, { RNN(inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true) },
+              input: [5, 2, 3], states: [[4, 2, 4]], runRNN)
+    }
+
+    // PyTorch's C++ transposes a batch-first RNN or GRU output in place (TransposeBackward1);
+    // swift-torch records TransposeBackward0.
+    @Test func rnnReluBatchFirst() {
+        check("rnn_relu", seed: 2, { RNN(inputSize: 3, hiddenSize: 4, nonlinearity: .relu, batchFirst: true) },
+              input: [2, 5, 3], checkGradFn: false, runRNN)
+    }
+
+    @Test func lstmBidirectionalWithState() {
+        check("lstm", seed: 3, { LSTM(inputSize: 3, hiddenSize: 5, numLayers: 2, bidirectional: true) },
+              input: [4, 2, 3], states: [[4, 2, 5], [4, 2, 5]], runLSTM)
+    }
+
+    @Test func lstmProjectionBatchFirst() {
+        check("lstm_proj", seed: 4, { LSTM(inputSize: 3, hiddenSize: 6, numLayers: 2, batchFirst: true, projSize: 2) },
+              input: [2, 4, 3], runLSTM)
+    }
+
+    @Test func lstmUnbatched() {
+        check("lstm_unbatched", seed: 5, { LSTM(inputSize: 3, hiddenSize: 4) }, input: [5, 3], states: [[1, 4], [1, 4]], runLSTM)
+    }
+
+    @Test func gruBidirectionalNoBias() {
+        check("gru", seed: 6, { GRU(inputSize: 3, hiddenSize: 4, numLayers: 2, bias: false, batchFirst: true, bidirectional: true) },
+              input: [2, 5, 3], states: [[4, 2, 4]], checkGradFn: false, runGRU)
+    }
+
+    @Test func gruUnbatched() {
+        check("gru_unbatched", seed: 7, { GRU(inputSize: 3, hiddenSize: 4, batchFirst: true) }, input: [5, 3], runGRU)
+    }
+
+    @Test func cells() {
+        check("rnncell", seed: 8, { RNNCell(inputSize: 3, hiddenSize: 4, nonlinearity: .relu) }, input: [2, 3], states: [[2, 4]]) {
+            [($0 as! RNNCell)($1, $2[0])]
+        }
+        check("lstmcell", seed: 9, { LSTMCell(inputSize: 3, hiddenSize: 4) }, input: [3], states: [[4], [4]]) {
+            let (h, c) = ($0 as! LSTMCell)($1, ($2[0], $2[1]))
+            return [h, c]
+        }
+        check("grucell", seed: 10, { GRUCell(inputSize: 3, hiddenSize: 4, bias: false) }, input: [2, 3]) { m, x, _ in
+            [(m as! GRUCell)(x)]
+        }
+    }
+
+    @Test func dropoutBetweenLayersDrawsAsPyTorch() {
+        let m = Generator.withDefault(Generator(seed: 11)) { LSTM(inputSize: 3, hiddenSize: 4, numLayers: 3, dropout: 0.5) }
+        let (y, _) = Generator.withDefault(Generator(seed: 12)) { m(formula([2, 2, 3], 0.37)) }
+        expectClose(y, f["lstm_dropout_output"])
+        m.eval()
+        let (a, _) = m(formula([2, 2, 3], 0.37)), (b, _) = m(formula([2, 2, 3], 0.37))
+        expectEqual(a, b)
+    }
+
+    @Test func printing() {
+        let ours: [ModuleBase] = [
+            LSTM(inputSize: 10, hiddenSize: 20, numLayers: 2, batchFirst: true),
+            LSTM(inputSize: 10, hiddenSize: 20, bias: false, bidirectional: true, projSize: 5),
+            LSTM(inputSize: 10, hiddenSize: 20, numLayers: 3, bias: false, batchFirst: true, dropout: 0.2, bidirectional: true, projSize: 4),
+            GRU(inputSize: 10, hiddenSize: 20, numLayers: 3, dropout: 0.25),
+            RNN(inputSize: 10, hiddenSize: 20, numLayers: 2, nonlinearity: .relu, dropout: 0.5),
+            RNN(inputSize: 10, hiddenSize: 20, numLayers: 2, dropout: 1),
+            RNNCell(inputSize: 10, hiddenSize: 20),
+            RNNCell(inputSize: 10, hiddenSize: 20, bias: false, nonlinearity: .relu),
+            LSTMCell(inputSize: 10, hiddenSize: 20, bias: false),
+            GRUCell(inputSize: 10, hiddenSize: 20),
+        ]
+        #expect(ours.map(\.description) == f.value("reprs", as: [String].self))
+    }
+
+    @Test func allWeightsGroupsEachPass() {
+        let m = LSTM(inputSize: 10, hiddenSize: 20, bidirectional: true, projSize: 5)
+        #expect(m.allWeights.map { $0.map(\.shape) } == Array(repeating: [[80, 10], [80, 5], [80], [80], [5, 20]], count: 2))
+    }
+
+    @Test func gradcheckInFloat64() {
+        let x = formula([3, 2, 2], 0.37, dtype: .float64).requiresGrad_()
+        let h = formula([2, 2, 3], 0.53, dtype: .float64).requiresGrad_()
+        let c = formula([2, 2, 3], 0.71, dtype: .float64).requiresGrad_()
+        let lstm = LSTM(inputSize: 2, hiddenSize: 3, bidirectional: true, dtype: .float64)
+        let proj = LSTM(inputSize: 2, hiddenSize: 3, numLayers: 2, projSize: 2, dtype: .float64)
+        let gru = GRU(inputSize: 2, hiddenSize: 3, bidirectional: true, dtype: .float64)
+        let rnn = RNN(inputSize: 2, hiddenSize: 3, nonlinearity: .tanh, bidirectional: true, dtype: .float64)
+        let lstmCell = LSTMCell(inputSize: 2, hiddenSize: 3, dtype: .float64)
+        let gruCell = GRUCell(inputSize: 2, hiddenSize: 3, dtype: .float64)
+        // Parameters are gradcheck inputs as they are: it perturbs them in place.
+        let w = lstm.parameters()[0], pw = proj.getParameter("weight_hr_l1")!, gw = gru.parameters()[1], rw = rnn.parameters()[0]
+        let x1 = formula([2], 0.37, dtype: .float64).requiresGrad_(), h1 = formula([3], 0.53, dtype: .float64).requiresGrad_()
+        let c1 = formula([3], 0.71, dtype: .float64).requiresGrad_()
+        let cases: [(String, [Tensor], ([Tensor]) -> Tensor)] = [
+            ("lstm", [x, h, c, w], { t in let (y, (hn, cn)) = lstm(t[0], (t[1], t[2])); return y.sum(dim: 0) + Tensor.cat([hn.sum(dim: 0), cn.sum(dim: 0)], dim: 1) }),
+            ("lstm proj", [x, pw], { t in proj(t[0]).output }),
+            ("gru", [x, h, gw], { t in let (y, hn) = gru(t[0], t[1]); return y * 2 + hn.sum() }),
+            ("rnn", [x, h, rw], { t in rnn(t[0], t[1]).output }),
+            ("lstm cell", [x1, h1, c1], { t in let (hn, cn) = lstmCell(t[0], (t[1], t[2])); return hn * cn }),
+            ("gru cell", [x1, h1], { t in gruCell(t[0], t[1]) }),
+        ]
+        for (name, inputs, fn) in cases {
+            let r = gradcheck(fn, inputs: inputs)
+            #expect(r.passed, "\(name): \(r)")
+            let rr = gradgradcheck(fn, inputs: inputs)
+            #expect(rr.passed, "\(name): \(rr)")
+        }
+    }
+}
