@@ -3,9 +3,9 @@
 ///
 /// A tiny model and its parameters, then the common layer types: `Linear`, `Conv2d` in
 /// LeNet-5, `MaxPool2d`, `BatchNorm1d`, `Dropout`, activation functions, `Softmax`, and the
-/// losses MSE, cross entropy and negative log likelihood. The tutorial's recurrent and
-/// transformer parts (`LSTM`, the `Embedding` + `LSTM` tagger, `Transformer`) are not in
-/// swift-torch yet; the program says so instead of imitating them.
+/// losses MSE, cross entropy and negative log likelihood, and the `Embedding` + `LSTM`
+/// tagger (trained in `Examples/LSTMTagger`). The tutorial's transformer part is not in
+/// swift-torch yet; the program says so instead of imitating it.
 ///
 ///     swift run BuildingModels [--limit N]
 import Torch
@@ -69,9 +69,10 @@ runExample {
     }
 
     section("Recurrent layers")
-    print("LSTM (and the tutorial's Embedding + LSTM part-of-speech tagger): not in swift-torch yet.")
-    let embedding = Embedding(numEmbeddings: 10, embeddingDim: 3)
-    print("(Embedding alone is: \(embedding) maps \(Tensor([1, 2, 4])) to shape \(embedding(Tensor([1, 2, 4])).shape).)")
+    // The tutorial's cell only defines the tagger; Examples/LSTMTagger trains it.
+    let tagger = LSTMTagger(embeddingDim: 6, hiddenDim: 6, vocabSize: 9, tagsetSize: 3)
+    print(tagger)
+    print("tag scores for a 5-word sentence:", tagger(Tensor([0, 1, 2, 3, 4])).shape)
 
     section("Transformers")
     print("Transformer, TransformerEncoder/Decoder and their layers: not in swift-torch yet.")

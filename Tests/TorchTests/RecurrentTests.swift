@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TorchCore
 import TorchNN
+import TorchTrain
 
 /// `sin(arange · scale)` in float64, then rounded: scripts/fixtures/common.py's `formula`.
 private func formula(_ shape: [Int], _ scale: Double, dtype: DType = .float32) -> Tensor {
@@ -164,6 +165,34 @@ private func formula(_ shape: [Int], _ scale: Double, dtype: DType = .float32) -
             #expect(r.passed, "\(name): \(r)")
             let rr = gradgradcheck(fn, inputs: inputs)
             #expect(rr.passed, "\(name): \(rr)")
+        }
+    }
+}
+
+/// PyTorch's Sequence Models tutorial end to end (`SequenceModelsTutorial`, the program
+/// `Examples/LSTMTagger`): the warm-up LSTM, the tagger's printed scores before and after
+/// 300 epochs, and the losses, against the tutorial run by scripts/fixtures/recurrent.py.
+@Suite struct SequenceModelsTutorialTests {
+    @Test func reproducesTheTutorialsPrintedScores() {
+        let f = Fixture("recurrent")
+        Generator.withDefault(Generator(seed: 1)) {
+            let tutorial = SequenceModelsTutorial()
+            #expect(tutorial.wordToIxText == f.value("tutorial_word_to_ix", as: String.self))
+            let (out, (h, c)) = tutorial.warmUp()
+            expectClose(out, f["tutorial_warmup_out"])
+            expectClose(h, f["tutorial_warmup_h"])
+            expectClose(c, f["tutorial_warmup_c"])
+            let model = tutorial.makeTagger()
+            #expect(model.description == f.value("tutorial_tagger_repr", as: String.self))
+            let before = tutorial.scores(model)
+            #expect("\(before)" == f.value("tutorial_scores_before_text", as: String.self))
+            let losses = tutorial.train(model)
+            let first = f.value("tutorial_first_losses", as: [String].self).map { Double($0)! }
+            #expect(abs(losses[0] - first[0]) < 1e-6 && abs(losses[1] - first[1]) < 1e-6)
+            #expect(abs(losses.last! - Double(f.value("tutorial_last_loss", as: String.self))!) < 1e-5)
+            let after = tutorial.scores(model)
+            #expect("\(after)" == f.value("tutorial_scores_after_text", as: String.self))
+            expectClose(after, f["tutorial_scores_after"], rtol: 1e-4, atol: 1e-5)
         }
     }
 }
