@@ -108,6 +108,113 @@ private func formula(_ shape: [Int], _ scale: Double, dtype: DType = .float32) -
         }
     }
 
+    @Test func packingHelpers() {
+        let seq = Tensor([[1, 2, 0], [3, 0, 0], [4, 5, 6]])
+        let packed = packPaddedSequence(seq, lengths: [2, 1, 3], batchFirst: true, enforceSorted: false)
+        #expect(packed.description == f.value("pack_repr", as: String.self))
+        let (padded, lengths) = padPackedSequence(packed, batchFirst: true, paddingValue: -1, totalLength: 5)
+        expectEqual(padded, f["pack_padded"])
+        expectEqual(lengths, f["pack_lengths"])
+        #expect(packSequence([Tensor([1, 2, 3]), Tensor([4, 5]), Tensor([6])]).description == f.value("pack_sequence_repr", as: String.self))
+        expectEqual(padSequence([Tensor([1, 2, 3]), Tensor([4, 5])], batchFirst: true, paddingValue: 9), f["pad_sequence_right"])
+        expectEqual(padSequence([Tensor([1, 2, 3]), Tensor([4, 5])], batchFirst: true, paddingValue: 9, paddingSide: .left),
+                    f["pad_sequence_left"])
+        let pieces = unpackSequence(packed)
+        #expect(pieces.map { $0.toArray() as [Int64] } == [[1, 2], [3], [4, 5, 6]])
+    }
+
+    /// A packed batch through a layer: `pad` unpacks the output and `run` gives the final states.
+    private func checkPacked(_ name: String, seed: UInt64, _ make: () -> ModuleBase, lengths: [Int], batchFirst: Bool,
+                             enforceSorted: Bool, states: [[Int]], _ run: (ModuleBase, PackedSequence, [Tensor]) -> (PackedSequence, [Tensor]),
+                             sourceLocation: SourceLocation = #_sourceLocation) {
+        let m = Generator.withDefault(Generator(seed: seed)) { make() }
+        for (key, p) in m.namedParameters() { expectClose(p, f["\(name)_param_\(key)"], sourceLocation: sourceLocation) }
+        let (n, t) = (lengths.count, lengths.max()!)
+        let x = formula(batchFirst ? [n, t, 3] : [t, n, 3], 0.37).requiresGrad_()
+        let s = zip(states, [0.53, 0.71]).map { formula($0.0, $0.1).requiresGrad_() }
+        let packed = packPaddedSequence(x, lengths: lengths, batchFirst: batchFirst, enforceSorted: enforceSorted)
+        let (out, finals) = run(m, packed, s)
+        let results = [padPackedSequence(out, batchFirst: batchFirst).padded] + finals
+        var loss = Tensor(0, dtype: .float32)
+        for (r, scale) in zip(results, [0.29, 0.31, 0.43]) { loss = loss + (r * formula(r.shape, scale)).sum() }
+        loss.backward()
+        for (i, r) in results.enumerated() { expectClose(r, f["\(name)_result\(i)"], sourceLocation: sourceLocation) }
+        expectClose(x.grad!, f["\(name)_grad_input"], sourceLocation: sourceLocation)
+        for (i, t) in s.enumerated() { expectClose(t.grad!, f["\(name)_grad_state\(i)"], sourceLocation: sourceLocation) }
+        for (key, p) in m.namedParameters() {
+            expectClose(p.grad!, f["\(name)_grad_\(key)"], rtol: 1e-4, atol: 1e-5, sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func packedInput() {
+        checkPacked("packed_lstm", seed: 13, { LSTM(inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true) },
+                    lengths: [2, 5, 3], batchFirst: false, enforceSorted: false, states: [[4, 3, 4], [4, 3, 4]]) { m, p, s in
+            let (out, (h, c)) = (m as! LSTM)(p, (s[0], s[1]))
+            return (out, [h, c])
+        }
+        checkPacked("packed_gru", seed: 14, { GRU(inputSize: 3, hiddenSize: 4, batchFirst: true) },
+                    lengths: [4, 2, 1], batchFirst: true, enforceSorted: true, states: []) { m, p, _ in
+            let (out, h) = (m as! GRU)(p)
+            return (out, [h])
+        }
+    }
+
+    @Test func packedMatchesSeparateRuns() {
+        // Each sequence alone gives the packed batch's output and final state for it.
+        let lstm = LSTM(inputSize: 2, hiddenSize: 3, bidirectional: true, dtype: .float64)
+        let sequences = [formula([2, 2], 0.3, dtype: .float64), formula([4, 2], 0.5, dtype: .float64), formula([3, 2], 0.7, dtype: .float64)]
+        let (out, (h, _)) = lstm(packSequence(sequences, enforceSorted: false))
+        let (padded, _) = padPackedSequence(out)
+        for (b, x) in sequences.enumerated() {
+            let (alone, (hAlone, _)) = lstm(x)
+            expectClose(padded.select(dim: 1, index: b).narrow(dim: 0, start: 0, length: x.shape[0]), alone)
+            expectClose(h.select(dim: 1, index: b), hAlone)
+        }
+    }
+
+    static let errorMessages = [
+        "LSTM: Expected input to be 2D or 3D, got 4D instead",
+        "input.size(-1) must be equal to input_size. Expected 10, got 11",
+        "Expected hidden[0] size (2, 3, 20), got [1, 3, 20]",
+        "Expected hidden size (1, 3, 20), got [1, 4, 20]",
+        "For batched 3-D input, hx should also be 3-D but got 2-D tensor",
+        "For batched 3-D input, hx and cx should also be 3-D but got (2-D, 2-D) tensors",
+        "RNN input dtype (torch.float64) does not match weight dtype (torch.float32). Convert input: input.to(torch.float32), or convert model: model.to(torch.float64)",
+        "proj_size has to be smaller than hidden_size",
+        "dropout should be a number in range [0, 1] representing the probability of an element being zeroed",
+        "LSTMCell: Expected input to be 1D or 2D, got 3D instead",
+        "input has inconsistent input_size: got 11 expected 10",
+        "hidden0 has inconsistent hidden_size: got 5, expected 20",
+        "`lengths` array must be sorted in decreasing order when `enforce_sorted` is True.",
+        "Length of all samples has to be greater than 0, but found an element in 'lengths' that is <= 0",
+        "Expected total_length to be at least the length of the longest sequence in input, but got total_length=2 and max sequence length being 3",
+    ]
+
+    @Test(arguments: errorMessages.indices)
+    func errors(_ index: Int) async {
+        let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { [index] in
+            switch index {
+            case 0: _ = LSTM(inputSize: 10, hiddenSize: 20)(Tensor.zeros([1, 2, 3, 10]))
+            case 1: _ = LSTM(inputSize: 10, hiddenSize: 20)(Tensor.zeros([5, 3, 11]))
+            case 2: _ = LSTM(inputSize: 10, hiddenSize: 20, numLayers: 2)(Tensor.zeros([5, 3, 10]), (Tensor.zeros([1, 3, 20]), Tensor.zeros([2, 3, 20])))
+            case 3: _ = GRU(inputSize: 10, hiddenSize: 20)(Tensor.zeros([5, 3, 10]), Tensor.zeros([1, 4, 20]))
+            case 4: _ = RNN(inputSize: 10, hiddenSize: 20)(Tensor.zeros([5, 3, 10]), Tensor.zeros([1, 20]))
+            case 5: _ = LSTM(inputSize: 10, hiddenSize: 20)(Tensor.zeros([5, 3, 10]), (Tensor.zeros([1, 20]), Tensor.zeros([1, 20])))
+            case 6: _ = RNN(inputSize: 10, hiddenSize: 20)(Tensor.zeros([5, 3, 10], dtype: .float64))
+            case 7: _ = LSTM(inputSize: 10, hiddenSize: 20, projSize: 20)
+            case 8: _ = GRU(inputSize: 10, hiddenSize: 20, dropout: 1.5)
+            case 9: _ = LSTMCell(inputSize: 10, hiddenSize: 20)(Tensor.zeros([1, 2, 10]))
+            case 10: _ = GRUCell(inputSize: 10, hiddenSize: 20)(Tensor.zeros([3, 11]))
+            case 11: _ = RNNCell(inputSize: 10, hiddenSize: 20)(Tensor.zeros([3, 10]), Tensor.zeros([3, 5]))
+            case 12: _ = packPaddedSequence(Tensor.zeros([3, 2]), lengths: [1, 3])
+            case 13: _ = packPaddedSequence(Tensor.zeros([3, 2]), lengths: [3, 0])
+            default: _ = padPackedSequence(packSequence([Tensor([1, 2, 3]), Tensor([4])]), totalLength: 2)
+            }
+        }
+        let text = String(decoding: r?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(text.contains(Self.errorMessages[index]), "\(text)")
+    }
+
     @Test func dropoutBetweenLayersDrawsAsPyTorch() {
         let m = Generator.withDefault(Generator(seed: 11)) { LSTM(inputSize: 3, hiddenSize: 4, numLayers: 3, dropout: 0.5) }
         let (y, _) = Generator.withDefault(Generator(seed: 12)) { m(formula([2, 2, 3], 0.37)) }

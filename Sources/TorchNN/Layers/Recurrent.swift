@@ -33,6 +33,17 @@ open class RNN: RNNBase {
     open func forward(_ input: Tensor, _ hx: Tensor? = nil) -> (output: Tensor, hidden: Tensor) {
         singleStateForward(self, input, hx)
     }
+
+    /// Runs the layers over packed sequences: the output packed alike, `h_n` each
+    /// sequence's state after its own last step, in the original batch order.
+    public func callAsFunction(_ input: PackedSequence, _ hx: Tensor? = nil) -> (output: PackedSequence, hidden: Tensor) {
+        callWithHooks([input.data] + (hx.map { [$0] } ?? []), { forward(input.with(data: $0[0]), $0.count > 1 ? $0[1] : nil) },
+                      flatten: { [$0.output.data, $0.hidden] }, rebuild: { (input.with(data: $0[0]), $0[1]) })
+    }
+
+    open func forward(_ input: PackedSequence, _ hx: Tensor? = nil) -> (output: PackedSequence, hidden: Tensor) {
+        packedSingleStateForward(self, input, hx)
+    }
 }
 
 /// A gated recurrent unit layer, stacked `numLayers` deep (`torch.nn.GRU`): per step
@@ -60,6 +71,17 @@ open class GRU: RNNBase {
 
     open func forward(_ input: Tensor, _ hx: Tensor? = nil) -> (output: Tensor, hidden: Tensor) {
         singleStateForward(self, input, hx)
+    }
+
+    /// Runs the layers over packed sequences: the output packed alike, `h_n` each
+    /// sequence's state after its own last step, in the original batch order.
+    public func callAsFunction(_ input: PackedSequence, _ hx: Tensor? = nil) -> (output: PackedSequence, hidden: Tensor) {
+        callWithHooks([input.data] + (hx.map { [$0] } ?? []), { forward(input.with(data: $0[0]), $0.count > 1 ? $0[1] : nil) },
+                      flatten: { [$0.output.data, $0.hidden] }, rebuild: { (input.with(data: $0[0]), $0[1]) })
+    }
+
+    open func forward(_ input: PackedSequence, _ hx: Tensor? = nil) -> (output: PackedSequence, hidden: Tensor) {
+        packedSingleStateForward(self, input, hx)
     }
 }
 
@@ -110,6 +132,29 @@ open class LSTM: RNNBase {
         if batched { return (y, (h, c)) }
         return (y, (h.squeeze(dim: 1), c.squeeze(dim: 1)))
     }
+
+    /// Runs the layers over packed sequences: the output packed alike, `(h_n, c_n)` each
+    /// sequence's state after its own last step, in the original batch order.
+    public func callAsFunction(_ input: PackedSequence, _ state: (h: Tensor, c: Tensor)? = nil)
+        -> (output: PackedSequence, state: (h: Tensor, c: Tensor)) {
+        callWithHooks([input.data] + (state.map { [$0.h, $0.c] } ?? []),
+                      { forward(input.with(data: $0[0]), $0.count > 2 ? ($0[1], $0[2]) : nil) },
+                      flatten: { [$0.output.data, $0.state.h, $0.state.c] }, rebuild: { (input.with(data: $0[0]), ($0[1], $0[2])) })
+    }
+
+    open func forward(_ input: PackedSequence, _ state: (h: Tensor, c: Tensor)? = nil)
+        -> (output: PackedSequence, state: (h: Tensor, c: Tensor)) {
+        checkPacked(input)
+        if let state {
+            torchCheck(state.h.rank == 3 && state.c.rank == 3,
+                       "For batched 3-D input, hx and cx should also be 3-D but got (\(state.h.rank)-D, \(state.c.rank)-D) tensors")
+        }
+        let h0 = sortedState(state?.h, input, width: stateSize, dtype: input.data.dtype, label: "[0]")
+        let c0 = sortedState(state?.c, input, width: hiddenSize, dtype: input.data.dtype, label: "[1]")
+        let (out, h, c) = runLayers(packed: input.data, batchSizes: input.sizes, h0: h0, c0: c0)
+        guard let c else { fatalError("LSTM: the layers returned no cell state") }
+        return (input.with(data: out), (unsortedState(h, input), unsortedState(c, input)))
+    }
 }
 
 /// The forward pass of the layers with one state tensor (RNN, GRU).
@@ -125,4 +170,13 @@ private func singleStateForward(_ m: RNNBase, _ input: Tensor, _ hx: Tensor?) ->
     let h0 = m.initialState(hx, batched: batched, batch: x.shape[1], width: m.stateSize, dtype: x.dtype, label: "")
     let (out, h, _) = m.runLayers(x, h0: h0, c0: nil)
     return (m.callerLayout(out, batched: batched), batched ? h : h.squeeze(dim: 1))
+}
+
+/// The packed forward pass of the layers with one state tensor (RNN, GRU).
+private func packedSingleStateForward(_ m: RNNBase, _ input: PackedSequence, _ hx: Tensor?) -> (output: PackedSequence, hidden: Tensor) {
+    m.checkPacked(input)
+    if let hx { torchCheck(hx.rank == 3, "For batched 3-D input, hx should also be 3-D but got \(hx.rank)-D tensor") }
+    let h0 = m.sortedState(hx, input, width: m.stateSize, dtype: input.data.dtype, label: "")
+    let (out, h, _) = m.runLayers(packed: input.data, batchSizes: input.sizes, h0: h0, c0: nil)
+    return (input.with(data: out), m.unsortedState(h, input))
 }
