@@ -1,7 +1,8 @@
 import Torch
 
 /// The single ops that `swifttorch bench` times forward and backward, at the shapes they
-/// have in the course CNN's batch-100 training step.
+/// have in the course CNN's batch-100 training step, and an LSTM layer at a character
+/// language model's (64 steps of batch 32, 64 features in, hidden size 256).
 enum MicroOp: String, CaseIterable, Sendable {
     case conv1 = "conv2d-1-6-k5"
     case conv2 = "conv2d-6-12-k5"
@@ -9,6 +10,7 @@ enum MicroOp: String, CaseIterable, Sendable {
     case maxPool = "maxpool2d-2"
     case batchNorm = "batchnorm2d-6"
     case crossEntropy = "cross-entropy"
+    case lstm = "lstm-b32-s64-h256"
 
     /// The input's shape.
     var inputShape: [Int] {
@@ -18,6 +20,7 @@ enum MicroOp: String, CaseIterable, Sendable {
         case .linear: [100, 192]
         case .maxPool, .batchNorm: [100, 6, 24, 24]
         case .crossEntropy: [100, 10]
+        case .lstm: [64, 32, 64]
         }
     }
 
@@ -28,13 +31,22 @@ enum MicroOp: String, CaseIterable, Sendable {
         manualSeed(0)
         let x = Tensor.randn(inputShape)
         if self != .conv1 { _ = x.requiresGrad_() }
+        if self == .lstm {
+            let lstm = LSTM(inputSize: 64, hiddenSize: 256)
+            let gradient = Tensor.randn([64, 32, 256])
+            return {
+                x.grad = nil
+                lstm.zeroGrad()
+                lstm(x).output.backward(gradient)
+            }
+        }
         let module: Module? = switch self {
         case .conv1: Conv2d(inChannels: 1, outChannels: 6, kernelSize: 5)
         case .conv2: Conv2d(inChannels: 6, outChannels: 12, kernelSize: 5)
         case .linear: Linear(inFeatures: 192, outFeatures: 120)
         case .maxPool: MaxPool2d(kernelSize: 2, stride: 2)
         case .batchNorm: BatchNorm2d(numFeatures: 6)
-        case .crossEntropy: nil
+        case .crossEntropy, .lstm: nil
         }
         if let module {
             _ = module.train()
