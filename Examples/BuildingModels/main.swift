@@ -4,8 +4,9 @@
 /// A tiny model and its parameters, then the common layer types: `Linear`, `Conv2d` in
 /// LeNet-5, `MaxPool2d`, `BatchNorm1d`, `Dropout`, activation functions, `Softmax`, and the
 /// losses MSE, cross entropy and negative log likelihood, and the `Embedding` + `LSTM`
-/// tagger (trained in `Examples/LSTMTagger`). The tutorial's transformer part is not in
-/// swift-torch yet; the program says so instead of imitating it.
+/// tagger (trained in `Examples/LSTMTagger`), and `MultiheadAttention`. The tutorial's
+/// `Transformer` classes are not in swift-torch yet; the program says so instead of
+/// imitating them.
 ///
 ///     swift run BuildingModels [--limit N]
 import Torch
@@ -75,6 +76,11 @@ runExample {
     print("tag scores for a 5-word sentence:", tagger(Tensor([0, 1, 2, 3, 4])).shape)
 
     section("Transformers")
+    let attention = MultiheadAttention(embedDim: 8, numHeads: 2)
+    let tokens = Tensor.randn([5, 1, 8])
+    let (attended, weights) = attention(tokens, tokens, tokens)
+    print(attention)
+    print("self-attention over 5 tokens:", attended.shape, "weights", weights!.shape)
     print("Transformer, TransformerEncoder/Decoder and their layers: not in swift-torch yet.")
 
     section("Max pooling")

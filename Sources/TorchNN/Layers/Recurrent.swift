@@ -1,3 +1,41 @@
+/// What `RNN` and `GRU` share: one state tensor, `hx` in and `h_n` out.
+open class SingleStateRecurrence: RNNBase {
+    /// Runs the layers; forward hooks see `[input, hx]` (or `[input]`) and `[output, h_n]`.
+    public func callAsFunction(_ input: Tensor, _ hx: Tensor? = nil) -> (output: Tensor, hidden: Tensor) {
+        callWithHooks([input] + (hx.map { [$0] } ?? []), { forward($0[0], $0.count > 1 ? $0[1] : nil) },
+                      flatten: { [$0.output, $0.hidden] }, rebuild: { ($0[0], $0[1]) })
+    }
+
+    open func forward(_ input: Tensor, _ hx: Tensor? = nil) -> (output: Tensor, hidden: Tensor) {
+        let (x, batched) = sequenceFirst(input)
+        if let hx {
+            if batched {
+                torchCheck(hx.rank == 3, "For batched 3-D input, hx should also be 3-D but got \(hx.rank)-D tensor")
+            } else {
+                torchCheck(hx.rank == 2, "For unbatched 2-D input, hx should also be 2-D but got \(hx.rank)-D tensor")
+            }
+    }
+    let h0 = initialState(hx, batched: batched, batch: x.shape[1], width: stateSize, dtype: x.dtype, label: "")
+    let (out, h, _) = runLayers(x, h0: h0, c0: nil)
+    return (callerLayout(out, batched: batched), batched ? h : h.squeeze(dim: 1))
+    }
+
+    /// Runs the layers over packed sequences: the output packed alike, `h_n` each
+    /// sequence's state after its own last step, in the original batch order.
+    public func callAsFunction(_ input: PackedSequence, _ hx: Tensor? = nil) -> (output: PackedSequence, hidden: Tensor) {
+        callWithHooks([input.data] + (hx.map { [$0] } ?? []), { forward(input.with(data: $0[0]), $0.count > 1 ? $0[1] : nil) },
+                      flatten: { [$0.output.data, $0.hidden] }, rebuild: { (input.with(data: $0[0]), $0[1]) })
+    }
+
+    open func forward(_ input: PackedSequence, _ hx: Tensor? = nil) -> (output: PackedSequence, hidden: Tensor) {
+        checkPacked(input)
+        if let hx { torchCheck(hx.rank == 3, "For batched 3-D input, hx should also be 3-D but got \(hx.rank)-D tensor") }
+        let h0 = sortedState(hx, input, width: stateSize, dtype: input.data.dtype, label: "")
+        let (out, h, _) = runLayers(packed: input.data, batchSizes: input.sizes, h0: h0, c0: nil)
+        return (input.with(data: out), unsortedState(h, input))
+    }
+}
+
 /// An Elman RNN, `h′ = act(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh)` with tanh or ReLU, stacked
 /// `numLayers` deep (`torch.nn.RNN`).
 ///
@@ -10,7 +48,7 @@
 /// let (output, hn) = rnn(Tensor.randn([5, 3, 10]))   // [5, 3, 20] and [2, 3, 20]
 /// print(rnn)                                          // RNN(10, 20, num_layers=2)
 /// ```
-open class RNN: RNNBase {
+open class RNN: SingleStateRecurrence {
     /// The activation of the simple recurrence.
     public enum Nonlinearity: Sendable { case tanh, relu }
 
@@ -22,27 +60,6 @@ open class RNN: RNNBase {
         super.init(mode: nonlinearity == .relu ? .rnnRelu : .rnnTanh, inputSize: inputSize, hiddenSize: hiddenSize,
                    numLayers: numLayers, bias: bias, batchFirst: batchFirst, dropout: dropout,
                    bidirectional: bidirectional, projSize: 0, dtype: dtype)
-    }
-
-    /// Runs the layers; forward hooks see `[input, hx]` (or `[input]`) and `[output, h_n]`.
-    public func callAsFunction(_ input: Tensor, _ hx: Tensor? = nil) -> (output: Tensor, hidden: Tensor) {
-        callWithHooks([input] + (hx.map { [$0] } ?? []), { forward($0[0], $0.count > 1 ? $0[1] : nil) },
-                      flatten: { [$0.output, $0.hidden] }, rebuild: { ($0[0], $0[1]) })
-    }
-
-    open func forward(_ input: Tensor, _ hx: Tensor? = nil) -> (output: Tensor, hidden: Tensor) {
-        singleStateForward(self, input, hx)
-    }
-
-    /// Runs the layers over packed sequences: the output packed alike, `h_n` each
-    /// sequence's state after its own last step, in the original batch order.
-    public func callAsFunction(_ input: PackedSequence, _ hx: Tensor? = nil) -> (output: PackedSequence, hidden: Tensor) {
-        callWithHooks([input.data] + (hx.map { [$0] } ?? []), { forward(input.with(data: $0[0]), $0.count > 1 ? $0[1] : nil) },
-                      flatten: { [$0.output.data, $0.hidden] }, rebuild: { (input.with(data: $0[0]), $0[1]) })
-    }
-
-    open func forward(_ input: PackedSequence, _ hx: Tensor? = nil) -> (output: PackedSequence, hidden: Tensor) {
-        packedSingleStateForward(self, input, hx)
     }
 }
 
@@ -56,32 +73,11 @@ open class RNN: RNNBase {
 /// let gru = GRU(inputSize: 10, hiddenSize: 20, batchFirst: true)
 /// let (output, hn) = gru(Tensor.randn([3, 5, 10]))   // [3, 5, 20] and [1, 3, 20]
 /// ```
-open class GRU: RNNBase {
+open class GRU: SingleStateRecurrence {
     public init(inputSize: Int, hiddenSize: Int, numLayers: Int = 1, bias: Bool = true, batchFirst: Bool = false,
                 dropout: Double = 0, bidirectional: Bool = false, dtype: DType = DType.defaultFloat) {
         super.init(mode: .gru, inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers, bias: bias,
                    batchFirst: batchFirst, dropout: dropout, bidirectional: bidirectional, projSize: 0, dtype: dtype)
-    }
-
-    /// Runs the layers; forward hooks see `[input, hx]` (or `[input]`) and `[output, h_n]`.
-    public func callAsFunction(_ input: Tensor, _ hx: Tensor? = nil) -> (output: Tensor, hidden: Tensor) {
-        callWithHooks([input] + (hx.map { [$0] } ?? []), { forward($0[0], $0.count > 1 ? $0[1] : nil) },
-                      flatten: { [$0.output, $0.hidden] }, rebuild: { ($0[0], $0[1]) })
-    }
-
-    open func forward(_ input: Tensor, _ hx: Tensor? = nil) -> (output: Tensor, hidden: Tensor) {
-        singleStateForward(self, input, hx)
-    }
-
-    /// Runs the layers over packed sequences: the output packed alike, `h_n` each
-    /// sequence's state after its own last step, in the original batch order.
-    public func callAsFunction(_ input: PackedSequence, _ hx: Tensor? = nil) -> (output: PackedSequence, hidden: Tensor) {
-        callWithHooks([input.data] + (hx.map { [$0] } ?? []), { forward(input.with(data: $0[0]), $0.count > 1 ? $0[1] : nil) },
-                      flatten: { [$0.output.data, $0.hidden] }, rebuild: { (input.with(data: $0[0]), $0[1]) })
-    }
-
-    open func forward(_ input: PackedSequence, _ hx: Tensor? = nil) -> (output: PackedSequence, hidden: Tensor) {
-        packedSingleStateForward(self, input, hx)
     }
 }
 
@@ -155,28 +151,4 @@ open class LSTM: RNNBase {
         guard let c else { fatalError("LSTM: the layers returned no cell state") }
         return (input.with(data: out), (unsortedState(h, input), unsortedState(c, input)))
     }
-}
-
-/// The forward pass of the layers with one state tensor (RNN, GRU).
-private func singleStateForward(_ m: RNNBase, _ input: Tensor, _ hx: Tensor?) -> (output: Tensor, hidden: Tensor) {
-    let (x, batched) = m.sequenceFirst(input)
-    if let hx {
-        if batched {
-            torchCheck(hx.rank == 3, "For batched 3-D input, hx should also be 3-D but got \(hx.rank)-D tensor")
-        } else {
-            torchCheck(hx.rank == 2, "For unbatched 2-D input, hx should also be 2-D but got \(hx.rank)-D tensor")
-        }
-    }
-    let h0 = m.initialState(hx, batched: batched, batch: x.shape[1], width: m.stateSize, dtype: x.dtype, label: "")
-    let (out, h, _) = m.runLayers(x, h0: h0, c0: nil)
-    return (m.callerLayout(out, batched: batched), batched ? h : h.squeeze(dim: 1))
-}
-
-/// The packed forward pass of the layers with one state tensor (RNN, GRU).
-private func packedSingleStateForward(_ m: RNNBase, _ input: PackedSequence, _ hx: Tensor?) -> (output: PackedSequence, hidden: Tensor) {
-    m.checkPacked(input)
-    if let hx { torchCheck(hx.rank == 3, "For batched 3-D input, hx should also be 3-D but got \(hx.rank)-D tensor") }
-    let h0 = m.sortedState(hx, input, width: m.stateSize, dtype: input.data.dtype, label: "")
-    let (out, h, _) = m.runLayers(packed: input.data, batchSizes: input.sizes, h0: h0, c0: nil)
-    return (input.with(data: out), m.unsortedState(h, input))
 }

@@ -6,26 +6,11 @@ extension RNNBase {
     /// Runs every layer over packed input from sorted-order states `[D·layers, N, ·]`: the
     /// output data `[Σ lengths, D·P]` and the final states, still in sorted order.
     func runLayers(packed data: Tensor, batchSizes: [Int], h0: Tensor, c0: Tensor?) -> (output: Tensor, h: Tensor, c: Tensor?) {
-        var x = data
-        var hs: [Tensor] = [], cs: [Tensor] = []
-        for layer in 0..<numLayers {
-            var outputs: [Tensor] = []
-            for direction in 0..<numDirections {
-                let index = layer * numDirections + direction
-                let (out, h, c) = runPackedPass(x, batchSizes, weights(layer: layer, direction: direction), reverse: direction == 1,
-                                                h0: h0.select(dim: 0, index: index), c0: c0?.select(dim: 0, index: index))
-                outputs.append(out)
-                hs.append(h)
-                if let c { cs.append(c) }
-            }
-            x = outputs.count == 1 ? outputs[0] : Tensor.cat(outputs, dim: 1)
-            if dropout > 0 && training && layer < numLayers - 1 { x = F.dropout(x, p: dropout, training: true) }
-        }
-        return (x, Tensor.stack(hs), cs.isEmpty ? nil : Tensor.stack(cs))
+        stackLayers(data, h0: h0, c0: c0, featureDim: 1) { runPackedPass($0, batchSizes, $1, reverse: $2, h0: $3, c0: $4) }
     }
 
     /// One direction of one layer over packed data.
-    private func runPackedPass(_ x: Tensor, _ sizes: [Int], _ w: (ih: Tensor, hh: Tensor, biasIh: Tensor?, biasHh: Tensor?, hr: Tensor?),
+    private func runPackedPass(_ x: Tensor, _ sizes: [Int], _ w: PassWeights,
                                reverse: Bool, h0: Tensor, c0: Tensor?) -> (Tensor, Tensor, Tensor?) {
         let projected = F.linear(x, weight: w.ih, bias: w.biasIh)
         var offsets = [0]

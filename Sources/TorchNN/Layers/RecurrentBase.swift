@@ -95,7 +95,7 @@ open class RNNBase: ModuleBase {
     }
 
     /// The parameters of one pass.
-    func weights(layer: Int, direction: Int) -> (ih: Tensor, hh: Tensor, biasIh: Tensor?, biasHh: Tensor?, hr: Tensor?) {
+    func weights(layer: Int, direction: Int) -> PassWeights {
         let suffix = "_l\(layer)" + (direction == 1 ? "_reverse" : "")
         return (getParameter("weight_ih" + suffix)!, getParameter("weight_hh" + suffix)!,
                 getParameter("bias_ih" + suffix), getParameter("bias_hh" + suffix), getParameter("weight_hr" + suffix))
@@ -135,23 +135,33 @@ open class RNNBase: ModuleBase {
         return state
     }
 
+    /// The parameters of one (layer, direction) pass.
+    typealias PassWeights = (ih: Tensor, hh: Tensor, biasIh: Tensor?, biasHh: Tensor?, hr: Tensor?)
+
     /// Runs every layer over `[L, N, in]` from the states `h0` (and `c0` for an LSTM),
     /// `[D·layers, N, ·]`: the output `[L, N, D·P]` and the final states, stacked in the
     /// same layout (index `layer·D + direction`).
     func runLayers(_ input: Tensor, h0: Tensor, c0: Tensor?) -> (output: Tensor, h: Tensor, c: Tensor?) {
+        stackLayers(input, h0: h0, c0: c0, featureDim: 2) { runPass($0, $1, reverse: $2, h: $3, c: $4) }
+    }
+
+    /// The layer loop around `pass` (one direction of one layer): directions joined along
+    /// `featureDim`, dropout between layers in training mode, final states stacked.
+    func stackLayers(_ input: Tensor, h0: Tensor, c0: Tensor?, featureDim: Int,
+                     _ pass: (Tensor, PassWeights, Bool, Tensor, Tensor?) -> (Tensor, Tensor, Tensor?)) -> (output: Tensor, h: Tensor, c: Tensor?) {
         var x = input
         var hs: [Tensor] = [], cs: [Tensor] = []
         for layer in 0..<numLayers {
             var outputs: [Tensor] = []
             for direction in 0..<numDirections {
                 let index = layer * numDirections + direction
-                let (out, h, c) = runPass(x, weights(layer: layer, direction: direction), reverse: direction == 1,
-                                          h: h0.select(dim: 0, index: index), c: c0?.select(dim: 0, index: index))
+                let (out, h, c) = pass(x, weights(layer: layer, direction: direction), direction == 1,
+                                       h0.select(dim: 0, index: index), c0?.select(dim: 0, index: index))
                 outputs.append(out)
                 hs.append(h)
                 if let c { cs.append(c) }
             }
-            x = outputs.count == 1 ? outputs[0] : Tensor.cat(outputs, dim: 2)
+            x = outputs.count == 1 ? outputs[0] : Tensor.cat(outputs, dim: featureDim)
             if dropout > 0 && training && layer < numLayers - 1 { x = F.dropout(x, p: dropout, training: true) }
         }
         return (x, Tensor.stack(hs), cs.isEmpty ? nil : Tensor.stack(cs))
@@ -159,7 +169,7 @@ open class RNNBase: ModuleBase {
 
     /// One direction of one layer: the input projection for every step at once, then one
     /// small product and the cell per step.
-    private func runPass(_ x: Tensor, _ w: (ih: Tensor, hh: Tensor, biasIh: Tensor?, biasHh: Tensor?, hr: Tensor?),
+    private func runPass(_ x: Tensor, _ w: PassWeights,
                          reverse: Bool, h: Tensor, c: Tensor?) -> (Tensor, Tensor, Tensor?) {
         let steps = x.shape[0]
         let projected = F.linear(x, weight: w.ih, bias: w.biasIh)

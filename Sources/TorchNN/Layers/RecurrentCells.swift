@@ -57,6 +57,45 @@ struct RecurrentCellParameters {
     }
 }
 
+/// What `RNNCell` and `GRUCell` share: one state, `hx` in and `h′` out, and a one-tensor
+/// call from a zero state.
+open class SingleStateCell: Module {
+    public let inputSize: Int
+    public let hiddenSize: Int
+    public let bias: Bool
+    var cell: RecurrentCellParameters!
+    /// `h′` from `x·W_ihᵀ + b_ih`, `h·W_hhᵀ + b_hh` and `h`.
+    private let step: (Tensor, Tensor, Tensor) -> Tensor
+
+    init(inputSize: Int, hiddenSize: Int, bias: Bool, gates: Int, dtype: DType, step: @escaping (Tensor, Tensor, Tensor) -> Tensor) {
+        self.inputSize = inputSize
+        self.hiddenSize = hiddenSize
+        self.bias = bias
+        self.step = step
+        super.init()
+        cell = RecurrentCellParameters(self, inputSize: inputSize, hiddenSize: hiddenSize, gates: gates, bias: bias, dtype: dtype)
+    }
+
+    /// Redraws the parameters from U(−1/√hiddenSize, 1/√hiddenSize).
+    open func resetParameters(generator: Generator = .default) { cell.reset(generator: generator) }
+
+    /// One step from a zero state.
+    open override func forward(_ input: Tensor) -> Tensor { forward(input, nil) }
+
+    /// One step from `hx`; forward hooks see `[input, hx]` and `[h′]`.
+    public func callAsFunction(_ input: Tensor, _ hx: Tensor?) -> Tensor {
+        callWithHooks([input] + (hx.map { [$0] } ?? []), { forward($0[0], $0.count > 1 ? $0[1] : nil) },
+                      flatten: { [$0] }, rebuild: { $0[0] })
+    }
+
+    open func forward(_ input: Tensor, _ hx: Tensor?) -> Tensor {
+        let (x, states, batched) = cell.batch(typeName, input, [hx])
+        let (hh, ih) = cell.projections(x, states[0])
+        let h = step(ih, hh, states[0])
+        return batched ? h : h.squeeze(dim: 0)
+    }
+}
+
 /// One step of an Elman RNN, `h′ = act(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh)` (`torch.nn.RNNCell`).
 ///
 /// - Shapes: input `[N, inputSize]` or `[inputSize]`, optional `hx` `[N, hiddenSize]` or
@@ -67,40 +106,16 @@ struct RecurrentCellParameters {
 /// var h = Tensor.zeros([3, 20])
 /// for x in Tensor.randn([6, 3, 10]).unbind() { h = cell(x, h) }
 /// ```
-open class RNNCell: Module {
-    public let inputSize: Int
-    public let hiddenSize: Int
-    public let bias: Bool
+open class RNNCell: SingleStateCell {
     public let nonlinearity: RNN.Nonlinearity
-    private var cell: RecurrentCellParameters!
 
     public init(inputSize: Int, hiddenSize: Int, bias: Bool = true, nonlinearity: RNN.Nonlinearity = .tanh,
                 dtype: DType = DType.defaultFloat) {
-        self.inputSize = inputSize
-        self.hiddenSize = hiddenSize
-        self.bias = bias
         self.nonlinearity = nonlinearity
-        super.init()
-        cell = RecurrentCellParameters(self, inputSize: inputSize, hiddenSize: hiddenSize, gates: 1, bias: bias, dtype: dtype)
-    }
-
-    /// Redraws the parameters from U(−1/√hiddenSize, 1/√hiddenSize).
-    open func resetParameters(generator: Generator = .default) { cell.reset(generator: generator) }
-
-    /// One step from a zero state.
-    open override func forward(_ input: Tensor) -> Tensor { forward(input, nil) }
-
-    /// One step from `hx`; forward hooks see `[input, hx]` and `[h′]`.
-    public func callAsFunction(_ input: Tensor, _ hx: Tensor?) -> Tensor {
-        callWithHooks([input] + (hx.map { [$0] } ?? []), { forward($0[0], $0.count > 1 ? $0[1] : nil) },
-                      flatten: { [$0] }, rebuild: { $0[0] })
-    }
-
-    open func forward(_ input: Tensor, _ hx: Tensor?) -> Tensor {
-        let (x, states, batched) = cell.batch("RNNCell", input, [hx])
-        let (hh, ih) = cell.projections(x, states[0])
-        let h = RecurrentStep.rnn(hh + ih, relu: nonlinearity == .relu)
-        return batched ? h : h.squeeze(dim: 0)
+        let relu = nonlinearity == .relu
+        super.init(inputSize: inputSize, hiddenSize: hiddenSize, bias: bias, gates: 1, dtype: dtype) { ih, hh, _ in
+            RecurrentStep.rnn(hh + ih, relu: relu)
+        }
     }
 
     open override func extraRepr() -> String {
@@ -111,37 +126,11 @@ open class RNNCell: Module {
 /// One step of a gated recurrent unit (`torch.nn.GRUCell`); the equations are ``GRU``'s.
 ///
 /// - Shapes: as ``RNNCell``.
-open class GRUCell: Module {
-    public let inputSize: Int
-    public let hiddenSize: Int
-    public let bias: Bool
-    private var cell: RecurrentCellParameters!
-
+open class GRUCell: SingleStateCell {
     public init(inputSize: Int, hiddenSize: Int, bias: Bool = true, dtype: DType = DType.defaultFloat) {
-        self.inputSize = inputSize
-        self.hiddenSize = hiddenSize
-        self.bias = bias
-        super.init()
-        cell = RecurrentCellParameters(self, inputSize: inputSize, hiddenSize: hiddenSize, gates: 3, bias: bias, dtype: dtype)
-    }
-
-    /// Redraws the parameters from U(−1/√hiddenSize, 1/√hiddenSize).
-    open func resetParameters(generator: Generator = .default) { cell.reset(generator: generator) }
-
-    /// One step from a zero state.
-    open override func forward(_ input: Tensor) -> Tensor { forward(input, nil) }
-
-    /// One step from `hx`; forward hooks see `[input, hx]` and `[h′]`.
-    public func callAsFunction(_ input: Tensor, _ hx: Tensor?) -> Tensor {
-        callWithHooks([input] + (hx.map { [$0] } ?? []), { forward($0[0], $0.count > 1 ? $0[1] : nil) },
-                      flatten: { [$0] }, rebuild: { $0[0] })
-    }
-
-    open func forward(_ input: Tensor, _ hx: Tensor?) -> Tensor {
-        let (x, states, batched) = cell.batch("GRUCell", input, [hx])
-        let (hh, ih) = cell.projections(x, states[0])
-        let h = RecurrentStep.gru(input: ih, hidden: hh, states[0])
-        return batched ? h : h.squeeze(dim: 0)
+        super.init(inputSize: inputSize, hiddenSize: hiddenSize, bias: bias, gates: 3, dtype: dtype) { ih, hh, h in
+            RecurrentStep.gru(input: ih, hidden: hh, h)
+        }
     }
 
     open override func extraRepr() -> String { cell.repr(bias: bias) }
@@ -182,7 +171,7 @@ open class LSTMCell: ModuleBase {
     }
 
     open func forward(_ input: Tensor, _ state: (h: Tensor, c: Tensor)? = nil) -> (h: Tensor, c: Tensor) {
-        let (x, states, batched) = cell.batch("LSTMCell", input, [state?.h, state?.c])
+        let (x, states, batched) = cell.batch(typeName, input, [state?.h, state?.c])
         let (hh, ih) = cell.projections(x, states[0])
         let (h, c) = RecurrentStep.lstm(hh + ih, states[1], projection: nil)
         return batched ? (h, c) : (h.squeeze(dim: 0), c.squeeze(dim: 0))
