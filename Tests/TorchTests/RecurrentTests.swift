@@ -215,6 +215,20 @@ private func formula(_ shape: [Int], _ scale: Double, dtype: DType = .float32) -
         #expect(text.contains(Self.errorMessages[index]), "\(text)")
     }
 
+    @Test func embeddingMaxNorm() {
+        for (name, seed, make) in [("emb_maxnorm", UInt64(30), { Embedding(numEmbeddings: 5, embeddingDim: 3, maxNorm: 1) }),
+                                   ("emb_maxnorm_l1", 31, { Embedding(numEmbeddings: 5, embeddingDim: 3, paddingIdx: 1, maxNorm: 0.5, normType: 1) })] {
+            let emb = Generator.withDefault(Generator(seed: seed)) { make() }
+            expectClose(emb.weight, f["\(name)_weight_before"])
+            let y = emb(Tensor([[0, 2], [2, 4]]))
+            (y * formula(y.shape, 0.29)).sum().backward()
+            expectClose(y, f["\(name)_out"])
+            expectClose(emb.weight, f["\(name)_weight_after"])
+            expectClose(emb.weight.grad!, f["\(name)_grad"])
+            #expect(emb.description == f.value("\(name)_repr", as: String.self))
+        }
+    }
+
     @Test func dropoutBetweenLayersDrawsAsPyTorch() {
         let m = Generator.withDefault(Generator(seed: 11)) { LSTM(inputSize: 3, hiddenSize: 4, numLayers: 3, dropout: 0.5) }
         let (y, _) = Generator.withDefault(Generator(seed: 12)) { m(formula([2, 2, 3], 0.37)) }

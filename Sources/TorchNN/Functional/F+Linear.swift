@@ -58,12 +58,16 @@ extension F {
     ///   is `[*, dim]`.
     /// - Derivative: the rows of `dW` at the looked-up indices accumulate the output gradient,
     ///   except the row `paddingIdx`, whose gradient is zero.
+    /// - `maxNorm`: first, every looked-up row whose `normType`-norm is above it is scaled
+    ///   in place (without gradient) by `maxNorm / (norm + 1e-7)`, as PyTorch does; other rows
+    ///   are untouched.
     ///
     /// ```swift
     /// let w = Tensor.arange(6, dtype: .float32).reshape(3, 2)
     /// F.embedding(Tensor([2, 0]), weight: w)   // tensor([[4., 5.], [0., 1.]])
     /// ```
-    public static func embedding(_ input: Tensor, weight: Tensor, paddingIdx: Int? = nil) -> Tensor {
+    public static func embedding(_ input: Tensor, weight: Tensor, paddingIdx: Int? = nil, maxNorm: Double? = nil,
+                                 normType: Double = 2) -> Tensor {
         torchCheck(input.dtype == .int64 || input.dtype == .int32,
                    "Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got \(input.dtype) instead (while checking arguments for embedding)")
         torchCheck(weight.rank == 2, "'weight' must be 2-D")
@@ -73,6 +77,7 @@ extension F {
             torchCheck(p < num && p >= -num, "Padding_idx must be within num_embeddings")
             pad = p < 0 ? p + num : p
         }
+        if let maxNorm { renormRows(weight, input.reshape(-1), maxNorm: maxNorm, normType: normType) }
         var rows = weight.indexSelect(dim: 0, index: input.reshape(-1))
         if let pad, weight.requiresGrad && isGradEnabled {
             // Same values, but the padding row's lookups pass no gradient to the weight.
@@ -80,5 +85,16 @@ extension F {
             rows = Tensor.where(keep, rows, rows.detach())
         }
         return rows.reshape(input.shape + [weight.shape[1]])
+    }
+
+    /// `embedding_renorm_`: the rows at `indices` with a norm above `maxNorm`, scaled down in place.
+    private static func renormRows(_ weight: Tensor, _ indices: Tensor, maxNorm: Double, normType: Double) {
+        noGrad {
+            let w = weight.detach()
+            let rows = w.indexSelect(dim: 0, index: indices)
+            let norms = rows.abs().pow(normType).sum(dim: 1, keepdim: true).pow(1 / normType)
+            let scale = Tensor.where(norms.gt(maxNorm), maxNorm / (norms + 1e-7), Tensor.ones([], dtype: w.dtype))
+            w[indices] = rows * scale
+        }
     }
 }

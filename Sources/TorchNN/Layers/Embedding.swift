@@ -16,6 +16,9 @@ open class Embedding: Module {
     public let embeddingDim: Int
     /// The padding row, normalized to be non-negative, or nil.
     public let paddingIdx: Int?
+    /// Looked-up rows with a larger `normType`-norm are scaled down to it in place.
+    public let maxNorm: Double?
+    public let normType: Double
 
     /// The `[numEmbeddings, embeddingDim]` table.
     public var weight: Parameter {
@@ -27,8 +30,10 @@ open class Embedding: Module {
     ///   - numEmbeddings: the number of rows.
     ///   - embeddingDim: the size of each row.
     ///   - paddingIdx: a row (negative counts from the end) kept at zero gradient, e.g. for padding tokens.
+    ///   - maxNorm: looked-up rows whose `normType`-norm exceeds it are rescaled to it in place.
     ///   - weight: an initial table to use instead of drawing one (`_weight` in PyTorch).
-    public init(numEmbeddings: Int, embeddingDim: Int, paddingIdx: Int? = nil, weight: Tensor? = nil, dtype: DType = DType.defaultFloat) {
+    public init(numEmbeddings: Int, embeddingDim: Int, paddingIdx: Int? = nil, maxNorm: Double? = nil, normType: Double = 2,
+                weight: Tensor? = nil, dtype: DType = DType.defaultFloat) {
         var pad = paddingIdx
         if let p = paddingIdx {
             if p > 0 { torchCheck(p < numEmbeddings, "Padding_idx must be within num_embeddings") }
@@ -37,6 +42,8 @@ open class Embedding: Module {
         self.numEmbeddings = numEmbeddings
         self.embeddingDim = embeddingDim
         self.paddingIdx = pad
+        self.maxNorm = maxNorm
+        self.normType = normType
         super.init()
         if let weight {
             torchCheck(weight.shape == [numEmbeddings, embeddingDim], "Shape of weight does not match num_embeddings and embedding_dim")
@@ -54,12 +61,14 @@ open class Embedding: Module {
     }
 
     open override func forward(_ input: Tensor) -> Tensor {
-        F.embedding(input, weight: weight, paddingIdx: paddingIdx)
+        F.embedding(input, weight: weight, paddingIdx: paddingIdx, maxNorm: maxNorm, normType: normType)
     }
 
     open override func extraRepr() -> String {
         var s = "\(numEmbeddings), \(embeddingDim)"
         if let paddingIdx { s += ", padding_idx=\(paddingIdx)" }
+        if let maxNorm { s += ", max_norm=\(pythonFloat(maxNorm))" }
+        if normType != 2 { s += ", norm_type=\(pythonFloat(normType))" }
         return s
     }
 }
