@@ -122,15 +122,15 @@ open class MultiheadAttention: ModuleBase {
         var mask = attnMask.map { additiveMask($0, dtype: dtype, allowedWhereTrue: false) }
         if let m = mask {
             if m.rank == 2 {
-                torchCheck(m.shape == [l, s0], "The shape of the 2D attn_mask is torch.Size([\(m.shape.map(String.init).joined(separator: ", "))]), but should be (\(l), \(s0)).")
+                torchCheck(m.shape == [l, s0], "The shape of the 2D attn_mask is torch.Size(\(shapeText(m.shape))), but should be \(tupleText([l, s0])).")
                 mask = m.unsqueeze(dim: 0)
             } else {
                 torchCheck(m.shape == [n * numHeads, l, s0],
-                           "The shape of the 3D attn_mask is torch.Size([\(m.shape.map(String.init).joined(separator: ", "))]), but should be (\(n * numHeads), \(l), \(s0)).")
+                           "The shape of the 3D attn_mask is torch.Size(\(shapeText(m.shape))), but should be \(tupleText([n * numHeads, l, s0])).")
             }
         }
         var kpm = keyPaddingMask.map { additiveMask(batched ? $0 : $0.unsqueeze(dim: 0), dtype: dtype, allowedWhereTrue: false) }
-        if let kpm { torchCheck(kpm.shape == [n, s0], "expecting key_padding_mask shape of (\(n), \(s0)), but got [\(kpm.shape.map(String.init).joined(separator: ", "))]") }
+        if let kpm { torchCheck(kpm.shape == [n, s0], "expecting key_padding_mask shape of \(tupleText([n, s0])), but got \(shapeText(kpm.shape))") }
         // One more key position for each of bias_k/bias_v and the zero attention, unmasked.
         func widened(_ m: Tensor?) -> Tensor? {
             m.map { Tensor.cat([$0, Tensor.zeros(Array($0.shape.dropLast()) + [1], dtype: $0.dtype)], dim: -1) }

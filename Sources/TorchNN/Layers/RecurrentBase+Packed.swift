@@ -67,12 +67,9 @@ extension RNNBase {
 
     /// A user's initial state (original batch order) in the packed batch's sorted order.
     func sortedState(_ state: Tensor?, _ packed: PackedSequence, width: Int, dtype: DType, label: String) -> Tensor {
-        let n = packed.sizes.first ?? 0
-        let expected = [numLayers * numDirections, n, width]
-        guard let state else { return Tensor.zeros(expected, dtype: dtype) }
-        torchCheck(state.shape == expected,
-                   "Expected hidden\(label) size (\(expected.map(String.init).joined(separator: ", "))), got [\(state.shape.map(String.init).joined(separator: ", "))]")
-        return packed.sortedIndices.map { state.indexSelect(dim: 1, index: $0) } ?? state
+        let h = initialState(state, batched: true, batch: packed.sizes.first ?? 0, width: width, dtype: dtype, label: label)
+        guard state != nil, let order = packed.sortedIndices else { return h }
+        return h.indexSelect(dim: 1, index: order)
     }
 
     /// Final states from sorted order back to the caller's.
@@ -82,11 +79,7 @@ extension RNNBase {
 
     /// Checks packed input against the layer.
     func checkPacked(_ input: PackedSequence) {
-        let weightType = weights(layer: 0, direction: 0).ih.dtype
         torchCheck(input.data.rank == 2, "\(typeName): packed data must be 2-D [Σ lengths, features], got \(input.data.rank)-D")
-        torchCheck(input.data.dtype == weightType,
-                   "RNN input dtype (\(input.data.dtype)) does not match weight dtype (\(weightType)). Convert input: input.to(\(weightType)), or convert model: model.to(\(input.data.dtype))")
-        torchCheck(input.data.shape[1] == inputSize,
-                   "input.size(-1) must be equal to input_size. Expected \(inputSize), got \(input.data.shape[1])")
+        checkFeatures(input.data)
     }
 }

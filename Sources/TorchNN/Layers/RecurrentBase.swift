@@ -107,15 +107,20 @@ open class RNNBase: ModuleBase {
     /// 2-D input, which gets a batch of one.
     func sequenceFirst(_ input: Tensor) -> (x: Tensor, batched: Bool) {
         torchCheck(input.rank == 2 || input.rank == 3, "\(typeName): Expected input to be 2D or 3D, got \(input.rank)D instead")
+        checkFeatures(input)
+        let batched = input.rank == 3
+        var x = batched ? input : input.unsqueeze(dim: batchFirst ? 0 : 1)
+        if batchFirst { x = x.transpose(0, 1) }
+        return (x, batched)
+    }
+
+    /// Checks an input's dtype against the weights' and its last dimension against `inputSize`.
+    func checkFeatures(_ input: Tensor) {
         let weightType = weights(layer: 0, direction: 0).ih.dtype
         torchCheck(input.dtype == weightType,
                    "RNN input dtype (\(input.dtype)) does not match weight dtype (\(weightType)). Convert input: input.to(\(weightType)), or convert model: model.to(\(input.dtype))")
         torchCheck(input.shape[input.rank - 1] == inputSize,
                    "input.size(-1) must be equal to input_size. Expected \(inputSize), got \(input.shape[input.rank - 1])")
-        let batched = input.rank == 3
-        var x = batched ? input : input.unsqueeze(dim: batchFirst ? 0 : 1)
-        if batchFirst { x = x.transpose(0, 1) }
-        return (x, batched)
     }
 
     /// The output back in the caller's layout.
@@ -131,7 +136,7 @@ open class RNNBase: ModuleBase {
         guard let given else { return Tensor.zeros(expected, dtype: dtype) }
         let state = batched ? given : given.unsqueeze(dim: 1)
         torchCheck(state.shape == expected,
-                   "Expected hidden\(label) size (\(expected.map(String.init).joined(separator: ", "))), got [\(state.shape.map(String.init).joined(separator: ", "))]")
+                   "Expected hidden\(label) size \(tupleText(expected)), got \(shapeText(state.shape))")
         return state
     }
 
