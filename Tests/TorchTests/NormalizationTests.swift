@@ -55,8 +55,10 @@ import TorchNN
         _ = bn(Tensor.randn([2, 6, 3, 3]))
         _ = bn(Tensor.randn([2, 6, 3, 3]))
         #expect(bn.numBatchesTracked!.item(Int64.self) == 2)
-        #expect(LayerNorm(3).description == "LayerNorm((3,), eps=1e-05, elementwise_affine=True)")
-        #expect(LayerNorm(normalizedShape: [2, 3], elementwiseAffine: false).description == "LayerNorm((2, 3), eps=1e-05, elementwise_affine=False)")
+        #expect(LayerNorm(3).description == "LayerNorm((3,), eps=1e-05, elementwise_affine=True, bias=True)")
+        #expect(LayerNorm(3, bias: false).description == "LayerNorm((3,), eps=1e-05, elementwise_affine=True, bias=False)")
+        #expect(LayerNorm(3, bias: false).stateDict().keys == ["weight"])
+        #expect(LayerNorm(normalizedShape: [2, 3], elementwiseAffine: false).description == "LayerNorm((2, 3), eps=1e-05, elementwise_affine=False, bias=False)")
         #expect(GroupNorm(numGroups: 2, numChannels: 6).description == "GroupNorm(2, 6, eps=1e-05, affine=True)")
     }
 

@@ -88,7 +88,7 @@ extension F {
     }
 
     /// `embedding_renorm_`: the rows at `indices` with a norm above `maxNorm`, scaled down in place.
-    private static func renormRows(_ weight: Tensor, _ indices: Tensor, maxNorm: Double, normType: Double) {
+    static func renormRows(_ weight: Tensor, _ indices: Tensor, maxNorm: Double, normType: Double) {
         noGrad {
             let w = weight.detach()
             let rows = w.indexSelect(dim: 0, index: indices)

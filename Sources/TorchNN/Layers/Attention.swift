@@ -95,10 +95,8 @@ open class MultiheadAttention: ModuleBase {
                                isCausal: Bool = false) -> (output: Tensor, weights: Tensor?) {
         let inputs = [query, key, value] + [keyPaddingMask, attnMask].compactMap { $0 }
         return callWithHooks(inputs, { a in
-            var i = 3
-            let kpm = keyPaddingMask.map { _ in defer { i += 1 }; return a[i] }
-            let mask = attnMask.map { _ in a[i] }
-            return forward(a[0], a[1], a[2], keyPaddingMask: kpm, needWeights: needWeights, attnMask: mask,
+            let m = optionalInputs(a, from: 3, [keyPaddingMask, attnMask])
+            return forward(a[0], a[1], a[2], keyPaddingMask: m[0], needWeights: needWeights, attnMask: m[1],
                            averageAttnWeights: averageAttnWeights, isCausal: isCausal)
         }, flatten: { [$0.output] + ($0.weights.map { [$0] } ?? []) }, rebuild: { ($0[0], $0.count > 1 ? $0[1] : nil) })
     }

@@ -112,11 +112,12 @@ open class BatchNorm2d: BatchNormBase {
 }
 
 /// Layer normalization over the trailing `normalizedShape` dims (`torch.nn.LayerNorm`), with
-/// learnable `weight` (1) and `bias` (0) of that shape when `elementwiseAffine`.
+/// learnable `weight` (1) and `bias` (0) of that shape when `elementwiseAffine` (no `bias`
+/// with `bias: false`).
 ///
 /// ```swift
 /// let ln = LayerNorm(normalizedShape: [64])
-/// print(ln)   // LayerNorm((64,), eps=1e-05, elementwise_affine=True)
+/// print(ln)   // LayerNorm((64,), eps=1e-05, elementwise_affine=True, bias=True)
 /// ```
 open class LayerNorm: Module {
     public let normalizedShape: [Int]
@@ -132,18 +133,20 @@ open class LayerNorm: Module {
         set { registerParameter("bias", newValue) }
     }
 
-    public init(normalizedShape: [Int], eps: Double = 1e-5, elementwiseAffine: Bool = true, dtype: DType = DType.defaultFloat) {
+    public init(normalizedShape: [Int], eps: Double = 1e-5, elementwiseAffine: Bool = true, bias: Bool = true,
+                dtype: DType = DType.defaultFloat) {
         self.normalizedShape = normalizedShape
         self.eps = eps
         self.elementwiseAffine = elementwiseAffine
         super.init()
         registerParameter("weight", elementwiseAffine ? Parameter(Tensor.ones(normalizedShape, dtype: dtype)) : nil)
-        registerParameter("bias", elementwiseAffine ? Parameter(Tensor.zeros(normalizedShape, dtype: dtype)) : nil)
+        registerParameter("bias", elementwiseAffine && bias ? Parameter(Tensor.zeros(normalizedShape, dtype: dtype)) : nil)
     }
 
     /// Normalizes over the last dimension of size `normalizedShape`.
-    public convenience init(_ normalizedShape: Int, eps: Double = 1e-5, elementwiseAffine: Bool = true) {
-        self.init(normalizedShape: [normalizedShape], eps: eps, elementwiseAffine: elementwiseAffine)
+    public convenience init(_ normalizedShape: Int, eps: Double = 1e-5, elementwiseAffine: Bool = true, bias: Bool = true,
+                            dtype: DType = DType.defaultFloat) {
+        self.init(normalizedShape: [normalizedShape], eps: eps, elementwiseAffine: elementwiseAffine, bias: bias, dtype: dtype)
     }
 
     open override func forward(_ input: Tensor) -> Tensor {
@@ -152,7 +155,7 @@ open class LayerNorm: Module {
 
     open override func extraRepr() -> String {
         let shape = normalizedShape.count == 1 ? "(\(normalizedShape[0]),)" : "(" + normalizedShape.map(String.init).joined(separator: ", ") + ")"
-        return "\(shape), eps=\(pythonFloat(eps)), elementwise_affine=\(pyBool(elementwiseAffine))"
+        return "\(shape), eps=\(pythonFloat(eps)), elementwise_affine=\(pyBool(elementwiseAffine)), bias=\(pyBool(bias != nil))"
     }
 }
 
