@@ -88,7 +88,7 @@ MODELS = {"cnn": Network, "cnn-bn": BatchNormNetwork, "lenet5": LeNet5}
 MICRO = {
     "conv2d-1-6-k5": [100, 1, 28, 28], "conv2d-6-12-k5": [100, 6, 12, 12], "linear-192-120": [100, 192],
     "maxpool2d-2": [100, 6, 24, 24], "batchnorm2d-6": [100, 6, 24, 24], "cross-entropy": [100, 10],
-    "lstm-b32-s64-h256": [64, 32, 64],
+    "lstm-b32-s64-h256": [64, 32, 64], "transformer-b32-s64-d128": [32, 64, 128],
 }
 ROWS = {}
 for _b in (10, 100, 1000):
@@ -196,6 +196,17 @@ def micro_step(name):
             x.grad = None
             lstm.zero_grad()
             lstm(x)[0].backward(gradient)
+        return step
+    if name == "transformer-b32-s64-d128":
+        layer = nn.TransformerEncoderLayer(128, 4, dim_feedforward=512, batch_first=True)
+        encoder = nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
+        mask = nn.Transformer.generate_square_subsequent_mask(64)
+        gradient = torch.randn(32, 64, 128)
+
+        def step():
+            x.grad = None
+            encoder.zero_grad()
+            encoder(x, mask=mask, is_causal=True).backward(gradient)
         return step
     module = {"conv2d-1-6-k5": lambda: nn.Conv2d(1, 6, 5), "conv2d-6-12-k5": lambda: nn.Conv2d(6, 12, 5),
               "linear-192-120": lambda: nn.Linear(192, 120), "maxpool2d-2": lambda: nn.MaxPool2d(2, 2),

@@ -16,7 +16,9 @@ struct Bench: ParsableCommand {
         the untrained course CNN (seed 0) in eval mode without gradients, batches of 1000, the median \
         of five passes after one to warm up. The micro rows time forward+backward of one op at the \
         course's batch-100 shapes (lstm-b32-s64-h256: an LSTM layer, 64 features to hidden size 256, \
-        over 64 steps of batch 32, as in a character language model), 2 threads: the median iteration, after ten to warm up, of at least \
+        over 64 steps of batch 32, as in a character language model; transformer-b32-s64-d128: a 2-layer \
+        Transformer encoder, width 128, 4 heads, feed-forward 512, dropout 0.1, causal mask, on batch 32 \
+        of 64 steps), 2 threads: the median iteration, after ten to warm up, of at least \
         30 and at most 2000 in about half a second. Every row runs --rounds times; seconds is the \
         median. Peak MiB is the peak resident memory (ru_maxrss) of the last round's timed part, \
         the data already loaded (Linux resets the peak through /proc/self/clear_refs; elsewhere it \

@@ -188,6 +188,7 @@ private func formula(_ shape: [Int], _ scale: Double, dtype: DType = .float32) -
         "`lengths` array must be sorted in decreasing order when `enforce_sorted` is True.",
         "Length of all samples has to be greater than 0, but found an element in 'lengths' that is <= 0",
         "Expected total_length to be at least the length of the longest sequence in input, but got total_length=2 and max sequence length being 3",
+        "the fused float32 LSTM layer has no double backward; use float64 for higher-order gradients",
     ]
 
     @Test(arguments: errorMessages.indices)
@@ -208,7 +209,8 @@ private func formula(_ shape: [Int], _ scale: Double, dtype: DType = .float32) -
             case 11: _ = RNNCell(inputSize: 10, hiddenSize: 20)(Tensor.zeros([3, 10]), Tensor.zeros([3, 5]))
             case 12: _ = packPaddedSequence(Tensor.zeros([3, 2]), lengths: [1, 3])
             case 13: _ = packPaddedSequence(Tensor.zeros([3, 2]), lengths: [3, 0])
-            default: _ = padPackedSequence(packSequence([Tensor([1, 2, 3]), Tensor([4])]), totalLength: 2)
+            case 14: _ = padPackedSequence(packSequence([Tensor([1, 2, 3]), Tensor([4])]), totalLength: 2)
+            default: LSTM(inputSize: 2, hiddenSize: 3)(Tensor.ones([4, 1, 2]).requiresGrad_()).output.sum().backward(createGraph: true)
             }
         }
         let text = String(decoding: r?.standardErrorContent ?? [], as: UTF8.self)
@@ -257,6 +259,37 @@ private func formula(_ shape: [Int], _ scale: Double, dtype: DType = .float32) -
     @Test func allWeightsGroupsEachPass() {
         let m = LSTM(inputSize: 10, hiddenSize: 20, bidirectional: true, projSize: 5)
         #expect(m.allWeights.map { $0.map(\.shape) } == Array(repeating: [[80, 10], [80, 5], [80], [80], [5, 20]], count: 2))
+    }
+
+    @Test func fusedLayerMatchesTheComposedOne() {
+        // float32 LSTMs run Tensor.lstmLayer; float64 ones compose differentiable ops.
+        for (bidirectional, loss) in [(false, 0), (false, 1), (true, 2), (true, 3)] {
+            let m32 = Generator.withDefault(Generator(seed: 9)) { LSTM(inputSize: 3, hiddenSize: 4, bidirectional: bidirectional) }
+            let m64 = Generator.withDefault(Generator(seed: 9)) { LSTM(inputSize: 3, hiddenSize: 4, bidirectional: bidirectional) }.to(dtype: .float64)
+            let x32 = formula([5, 2, 3], 0.37).requiresGrad_(), x64 = formula([5, 2, 3], 0.37, dtype: .float64).requiresGrad_()
+            for (m, x) in [(m32 as LSTM, x32), (m64, x64)] {
+                let (y, (h, c)) = m(x)
+                let terms = [y.sum(), (h * h).sum(), (c * formula(c.shape, 0.5, dtype: c.dtype)).sum(), y.mean() + c.sum()]
+                (loss == 3 ? terms[0] + terms[1] + terms[2] : terms[loss]).backward()
+            }
+            #expect(m32(x32).output.gradFn?.name == (bidirectional ? "CatBackward0" : "MkldnnRnnLayerBackward0"))
+            expectClose(x32.grad!, x64.grad!.to(dtype: .float32), rtol: 1e-4, atol: 1e-6)
+            for (a, b) in zip(m32.parameters(), m64.parameters()) { expectClose(a.grad!, b.grad!.to(dtype: .float32), rtol: 1e-4, atol: 1e-6) }
+        }
+    }
+
+    @Test func fusedLayerGradcheck() {
+        let p = formula([4, 2, 12], 0.37, dtype: .float64).requiresGrad_(), w = formula([12, 3], 0.53, dtype: .float64).requiresGrad_()
+        let b = formula([12], 0.2, dtype: .float64).requiresGrad_()
+        let h = formula([2, 3], 0.71, dtype: .float64).requiresGrad_(), c = formula([2, 3], 0.9, dtype: .float64).requiresGrad_()
+        for reverse in [false, true] {
+            let fn = { (t: [Tensor]) in
+                let (y, hn, cn) = Tensor.lstmLayer(projected: t[0], weightHh: t[1], biasHh: t[2], h0: t[3], c0: t[4], reverse: reverse)
+                return y.sum(dim: 0) * 0.5 + hn * 2 + cn * 3
+            }
+            let r = gradcheck(fn, inputs: [p, w, b, h, c])
+            #expect(r.passed, "reverse \(reverse): \(r)")
+        }
     }
 
     @Test func gradcheckInFloat64() {

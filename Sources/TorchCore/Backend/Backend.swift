@@ -97,6 +97,15 @@ protocol Backend: Sendable {
     /// `gradient` is the loss's 0-d gradient, `grad` contiguous like `logp`.
     func crossEntropyBackward(_ logp: Tensor, targets: Tensor, ignoreIndex: Int, gradient: Tensor, divisor: Double,
                               into grad: Tensor)
+    /// One LSTM step's element-wise part over contiguous `gates` `[N, 4H]` (pre-activations,
+    /// blocks `i, f, g, o`; activated in place) and `cPrev`: writes `c = σ(f)·cPrev + σ(i)·tanh(g)`
+    /// and `h = σ(o)·tanh(c)` into contiguous `[N, H]` tensors.
+    func lstmCell(gates: Tensor, cPrev: Tensor, c: Tensor, h: Tensor)
+    /// That step's backward from the activated `gates`, `c` and `cPrev`: the gates'
+    /// pre-activation gradient into `gradGates`, for `h`'s gradient `gradH + gradHRecurrent`
+    /// and `c`'s `gradC`, which becomes `cPrev`'s gradient in place.
+    func lstmCellBackward(gates: Tensor, c: Tensor, cPrev: Tensor, gradH: Tensor, gradHRecurrent: Tensor, gradC: Tensor,
+                          into gradGates: Tensor)
 
     // MARK: Memory and updates in place
 

@@ -178,6 +178,11 @@ open class RNNBase: ModuleBase {
                          reverse: Bool, h: Tensor, c: Tensor?) -> (Tensor, Tensor, Tensor?) {
         let steps = x.shape[0]
         let projected = F.linear(x, weight: w.ih, bias: w.biasIh)
+        if mode == .lstm, w.hr == nil, x.dtype == .float32, steps > 0, let c {
+            // One node for the whole pass (PyTorch 2.x's float32 CPU path); float64 stays
+            // composed of differentiable ops, so higher-order gradients work there.
+            return Tensor.lstmLayer(projected: projected, weightHh: w.hh, biasHh: w.biasHh, h0: h, c0: c, reverse: reverse)
+        }
         var h = h, c = c
         var outputs: [Tensor] = []
         outputs.reserveCapacity(steps)

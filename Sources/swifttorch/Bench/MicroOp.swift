@@ -1,8 +1,9 @@
 import Torch
 
 /// The single ops that `swifttorch bench` times forward and backward, at the shapes they
-/// have in the course CNN's batch-100 training step, and an LSTM layer at a character
-/// language model's (64 steps of batch 32, 64 features in, hidden size 256).
+/// have in the course CNN's batch-100 training step, and an LSTM layer and a Transformer
+/// encoder at a character language model's (64 steps of batch 32; LSTM: 64 features in,
+/// hidden size 256; encoder: width 128, 4 heads, feed-forward 512, 2 layers, causal mask).
 enum MicroOp: String, CaseIterable, Sendable {
     case conv1 = "conv2d-1-6-k5"
     case conv2 = "conv2d-6-12-k5"
@@ -11,6 +12,7 @@ enum MicroOp: String, CaseIterable, Sendable {
     case batchNorm = "batchnorm2d-6"
     case crossEntropy = "cross-entropy"
     case lstm = "lstm-b32-s64-h256"
+    case transformer = "transformer-b32-s64-d128"
 
     /// The input's shape.
     var inputShape: [Int] {
@@ -21,6 +23,7 @@ enum MicroOp: String, CaseIterable, Sendable {
         case .maxPool, .batchNorm: [100, 6, 24, 24]
         case .crossEntropy: [100, 10]
         case .lstm: [64, 32, 64]
+        case .transformer: [32, 64, 128]
         }
     }
 
@@ -40,13 +43,24 @@ enum MicroOp: String, CaseIterable, Sendable {
                 lstm(x).output.backward(gradient)
             }
         }
+        if self == .transformer {
+            let layer = TransformerEncoderLayer(dModel: 128, nhead: 4, dimFeedforward: 512, batchFirst: true)
+            let encoder = TransformerEncoder(encoderLayer: layer, numLayers: 2)
+            let mask = Transformer.generateSquareSubsequentMask(64)
+            let gradient = Tensor.randn([32, 64, 128])
+            return {
+                x.grad = nil
+                encoder.zeroGrad()
+                encoder(x, mask: mask, isCausal: true).backward(gradient)
+            }
+        }
         let module: Module? = switch self {
         case .conv1: Conv2d(inChannels: 1, outChannels: 6, kernelSize: 5)
         case .conv2: Conv2d(inChannels: 6, outChannels: 12, kernelSize: 5)
         case .linear: Linear(inFeatures: 192, outFeatures: 120)
         case .maxPool: MaxPool2d(kernelSize: 2, stride: 2)
         case .batchNorm: BatchNorm2d(numFeatures: 6)
-        case .crossEntropy, .lstm: nil
+        case .crossEntropy, .lstm, .transformer: nil
         }
         if let module {
             _ = module.train()

@@ -5,14 +5,33 @@ import RealModule
 protocol KernelFloat: Real, BinaryFloatingPoint, TensorElement, SIMDScalar, Codable {
     /// C's `pow`, defined for negative bases with integral exponents (unlike `Real.pow`).
     static func cPow(_ a: Self, _ b: Self) -> Self
+    /// `exp` without a library call, so loops over it vectorize: within 2 ulp for float32
+    /// (a degree-6 polynomial after range reduction), libm's `exp` for float64.
+    static func inlineExp(_ x: Self) -> Self
 }
 
 extension Float: KernelFloat {
     @inline(__always) static func cPow(_ a: Float, _ b: Float) -> Float { Foundation.powf(a, b) }
+
+    @inline(__always) static func inlineExp(_ x: Float) -> Float {
+        // exp(x) = 2ⁿ·exp(r), n = round(x/ln 2), |r| ≤ ln 2 / 2 (Cephes' expf coefficients).
+        let x = Swift.min(Swift.max(x, -87.3), 88)
+        let n = (x * 1.442_695_04).rounded(.toNearestOrEven)
+        let r = x - n * 0.693_359_375 + n * 2.121_944_4e-4
+        var p: Float = 1.987_569_15e-4
+        p = p * r + 1.398_199_95e-3
+        p = p * r + 8.333_451_9e-3
+        p = p * r + 4.166_579_59e-2
+        p = p * r + 1.666_666_55e-1
+        p = p * r + 5.000_000_12e-1
+        let e = p * r * r + r + 1
+        return e * Float(bitPattern: UInt32(bitPattern: Int32(n) + 127) << 23)
+    }
 }
 
 extension Double: KernelFloat {
     @inline(__always) static func cPow(_ a: Double, _ b: Double) -> Double { Foundation.pow(a, b) }
+    @inline(__always) static func inlineExp(_ x: Double) -> Double { Foundation.exp(x) }
 }
 
 /// One row segment of a binary loop: `count` elements of out, a and b, `steps` apart.
