@@ -8,7 +8,7 @@ let examples = [
     "Lesson05ConfusionMatrix", "Lesson06StackCat", "Lesson07TensorBoard", "Lesson08Hyperparameters",
     "Lesson09RunBuilder", "Lesson10RunManager", "Lesson11DataLoading", "Lesson12GPU",
     "Lesson13Normalization", "Lesson14DataLoaderInternals", "Lesson15Sequential", "Lesson16BatchNorm",
-    "BuildingModels", "LSTMTagger",
+    "BuildingModels", "LSTMTagger", "CharLanguageModel",
 ]
 
 let package = Package(

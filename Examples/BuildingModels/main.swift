@@ -4,9 +4,8 @@
 /// A tiny model and its parameters, then the common layer types: `Linear`, `Conv2d` in
 /// LeNet-5, `MaxPool2d`, `BatchNorm1d`, `Dropout`, activation functions, `Softmax`, and the
 /// losses MSE, cross entropy and negative log likelihood, and the `Embedding` + `LSTM`
-/// tagger (trained in `Examples/LSTMTagger`), and `MultiheadAttention`. The tutorial's
-/// `Transformer` classes are not in swift-torch yet; the program says so instead of
-/// imitating them.
+/// tagger (trained in `Examples/LSTMTagger`), `MultiheadAttention` and the `Transformer`
+/// classes the tutorial names (a character Transformer trains in `Examples/CharLanguageModel`).
 ///
 ///     swift run BuildingModels [--limit N]
 import Torch
@@ -81,7 +80,19 @@ runExample {
     let (attended, weights) = attention(tokens, tokens, tokens)
     print(attention)
     print("self-attention over 5 tokens:", attended.shape, "weights", weights!.shape)
-    print("Transformer, TransformerEncoder/Decoder and their layers: not in swift-torch yet.")
+    // The overall parameters in one class: heads, encoder and decoder layers, dropout, activation.
+    let transformer = Transformer(dModel: 8, nhead: 2, numEncoderLayers: 2, numDecoderLayers: 2, dimFeedforward: 16,
+                                  activation: .gelu)
+    let src = Tensor.randn([6, 1, 8]), tgt = Tensor.randn([5, 1, 8])
+    let out = transformer(src, tgt, tgtMask: Transformer.generateSquareSubsequentMask(5))
+    print("Transformer: \(transformer.parameters().map(\.numel).reduce(0, +)) parameters, output", out.shape)
+    // Its components and subcomponents.
+    let encoderLayer = TransformerEncoderLayer(dModel: 8, nhead: 2, dimFeedforward: 16)
+    print(encoderLayer)
+    let encoder = TransformerEncoder(encoderLayer: encoderLayer, numLayers: 2)
+    print("TransformerEncoder of 2 layers:", encoder(src).shape)
+    let decoder = TransformerDecoder(decoderLayer: TransformerDecoderLayer(dModel: 8, nhead: 2, dimFeedforward: 16), numLayers: 2)
+    print("TransformerDecoder of 2 layers:", decoder(tgt, memory: encoder(src)).shape)
 
     section("Max pooling")
     let myTensor = Tensor.rand([1, 6, 6])

@@ -8,6 +8,10 @@ final class ProgressDisplay {
     private var lastDraw: ContinuousClock.Instant?
     private var drawn = false
     private var nextTenth = 1
+    /// What a sample is: images, or bytes for a character model.
+    private let unit: String
+
+    init(unit: String = "images") { self.unit = unit }
 
     func update(_ p: TrainingProgress) {
         if p.batch == 1 { nextTenth = 1 }
@@ -32,7 +36,7 @@ final class ProgressDisplay {
     }
 
     private func details(_ p: TrainingProgress) -> String {
-        "\(p.samples)/\(p.totalSamples) images, \(Int(p.samplesPerSecond)) samples/s, loss "
+        "\(p.samples)/\(p.totalSamples) \(unit), \(Int(p.samplesPerSecond)) \(unit)/s, loss "
             + String(format: "%.4f", p.runningLoss) + ", " + clock(p.remaining) + " left"
     }
 

@@ -15,8 +15,11 @@ struct Train: ParsableCommand {
         result as an uninterrupted run.
         """)
 
-    @Option(help: "The model: \(Models.names.joined(separator: ", ")) (default cnn).")
+    @Option(help: "The model: \(Models.names.joined(separator: ", ")) (default cnn). The char- models learn to predict the next byte of a text.")
     var model: String?
+    @Option(help: ArgumentHelp("The folder of fortune files the char- models train on (default \(TextCorpus.fortunesDirectory), Debian's fortunes).",
+                               valueName: "folder"))
+    var textRoot: String?
     @Option(help: "The number of epochs (with --resume: the total, counting the done ones).")
     var epochs: Int?
     @Option(help: "Images per batch (default 100).")
@@ -74,8 +77,15 @@ struct Train: ParsableCommand {
         return s
     }
 
+    /// Whether the run trains a character model on text (the checkpoint's model with `--resume`).
+    private func isTextRun() throws -> Bool {
+        if let resume { return Models.characterModelNames.contains(try TrainingCheckpoint.load(from: resume).settings.model) }
+        return Models.characterModelNames.contains(model ?? "")
+    }
+
     func run() throws {
         data.applyThreads()
+        if try isTextRun() { return try runText() }
         let images = try data.loadData()
         let trainer: Trainer
         let folder: RunFolder
@@ -112,13 +122,66 @@ struct Train: ParsableCommand {
                 print("run folder \(folder.path)")
             }
         case .stopped(let completed):
-            if completed > 0 {
-                printError("interrupted; the checkpoint of epoch \(completed) is \(folder.checkpoint) (continue with --resume)")
-            } else {
-                printError("interrupted before the first epoch ended; no checkpoint was written in \(folder.path)")
-            }
-            throw ExitCode(130)
+            try stopped(after: completed, folder)
         }
+    }
+
+    /// `--model char-lstm`/`char-transformer`: ``TextTrainer`` on the fortunes, a sample
+    /// printed after every epoch.
+    private func runText() throws {
+        if normalize { throw ValidationError("--normalize is for image models") }
+        let corpus = try TextCorpus.fortunes(directory: textRoot ?? TextCorpus.fortunesDirectory)
+        let trainer: TextTrainer
+        let folder: RunFolder
+        if let resume {
+            let checkpoint = try TrainingCheckpoint.load(from: resume)
+            folder = RunFolder(out ?? (resume as NSString).deletingLastPathComponent)
+            try folder.create()
+            let text = TextData(corpus, sequenceLength: 64, limit: checkpoint.settings.limit, validationLimit: checkpoint.settings.testLimit)
+            trainer = try TextTrainer(resuming: checkpoint, epochs: epochs, data: text, folder: folder,
+                                      logger: TensorBoardLogger(logDir: folder.path))
+            print("resuming \(resume) after epoch \(checkpoint.epoch) of \(trainer.settings.epochs)")
+        } else {
+            let settings = settings(seed: seed ?? UInt64.random(in: 0...UInt64(UInt32.max)))
+            folder = RunFolder(out ?? SummaryWriter.defaultLogDir(comment: "-" + settings.model))
+            try folder.create()
+            let text = TextData(corpus, sequenceLength: 64, limit: settings.limit, validationLimit: settings.testLimit)
+            trainer = try TextTrainer(settings: settings, data: text, folder: folder, logger: TensorBoardLogger(logDir: folder.path))
+        }
+        let s = trainer.settings, d = trainer.data
+        let progress = ProgressDisplay(unit: "bytes")
+        print("training \(s.model) on \(d.train.count) windows of \(d.train.sequenceLength) bytes of \(d.name) (validating on \(d.validation.count)): "
+              + "\(s.optimizer) lr \(s.lr), batch size \(s.batchSize), \(s.epochs) epoch\(s.epochs == 1 ? "" : "s"), seed \(s.seed) → \(folder.path)")
+        let stop = StopFlag()
+        trainer.stopFlag = stop
+        trainer.onProgress = progress.update
+        trainer.onEpochEnd = { row, sample in
+            progress.clear()
+            var line = "epoch \(row.epoch)/\(s.epochs): loss " + String(format: "%.4f", row.loss) + " per byte, train accuracy " + percent(row.accuracy)
+            if let loss = row[column: "test loss"]?.doubleValue, let accuracy = row[column: "test accuracy"]?.doubleValue {
+                line += ", validation loss " + String(format: "%.4f", loss) + " (perplexity " + String(format: "%.2f", Foundation.exp(loss)) + "), accuracy " + percent(accuracy)
+            }
+            print(line + ", " + String(format: "%.1f s", row.epochDuration) + "; sample:")
+            print(sample.split(separator: "\n", omittingEmptySubsequences: false).map { "  | " + $0 }.joined(separator: "\n"))
+        }
+        let outcome = try withExtendedLifetime(InterruptHandler(setting: stop)) { try trainer.train() }
+        progress.clear()
+        switch outcome {
+        case .finished:
+            print("run folder \(folder.path) (samples in \(folder.samples))")
+        case .stopped(let completed):
+            try stopped(after: completed, folder)
+        }
+    }
+
+    /// Says what an interrupted run kept and exits with status 130.
+    private func stopped(after completed: Int, _ folder: RunFolder) throws -> Never {
+        if completed > 0 {
+            printError("interrupted; the checkpoint of epoch \(completed) is \(folder.checkpoint) (continue with --resume)")
+        } else {
+            printError("interrupted before the first epoch ended; no checkpoint was written in \(folder.path)")
+        }
+        throw ExitCode(130)
     }
 
     private func header(_ trainer: Trainer, _ folder: RunFolder) -> String {

@@ -160,9 +160,14 @@ import TorchNN
             #expect(r.passed, "\(name): \(r)")
             covered.formUnion(Self.graphNames(function, inputs))
         }
-        let missing = try Self.gradFnNamesInSources().subtracting(covered)
+        let missing = try Self.gradFnNamesInSources().subtracting(covered).subtracting(Self.firstOrderOnly)
         #expect(missing.isEmpty, "ops without a gradgradcheck case: \(missing.sorted())")
     }
+
+    /// Nodes with no double backward by design, each refusing a recorded backward with a
+    /// clear error (tested where the op is): the fused float32 LSTM layer (PyTorch's oneDNN
+    /// layer has none either; float64 LSTMs are composed and covered above).
+    static let firstOrderOnly: Set<String> = ["MkldnnRnnLayerBackward0"]
 
     /// The names of the nodes in the graph of `function` and in that of its recorded gradients.
     static func graphNames(_ function: ([Tensor]) -> Tensor, _ inputs: [Tensor]) -> Set<String> {

@@ -54,7 +54,7 @@ import TorchTrain
         #expect(e(x).sub(a(x)).abs().max().item(Float.self) > 0)
     }
 
-    @Test(arguments: Models.names)
+    @Test(arguments: Models.imageModelNames)
     func registryModelsMapABatchToTenScores(_ name: String) throws {
         let model = try #require(Models.modelNamed(name))
         #expect(model(Tensor.zeros([2, 1, 28, 28])).shape == [2, 10])

@@ -20,6 +20,8 @@ public struct RunFolder: Sendable, Equatable {
     public var confusionImage: String { file("confusion.png") }
     /// The HTML report.
     public var report: String { file("report.html") }
+    /// A character model's generated text, one sample per epoch.
+    public var samples: String { file("samples.txt") }
 
     /// The path of `name` in the folder.
     public func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }

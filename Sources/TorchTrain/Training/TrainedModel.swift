@@ -34,6 +34,9 @@ public struct TrainedModel {
             let checkpoint = try TrainingCheckpoint.load(from: path)
             var settings = checkpoint.settings
             if let model { settings.model = model }
+            if Models.characterModelNames.contains(settings.model) {
+                throw TrainingError.invalidSetting("\(path) holds a character model (\(settings.model)); evaluating and predicting take image models")
+            }
             let network = try settings.makeModel()
             try checkpoint.restoreModel(network)
             let normalization = settings.normalize ? settings.mean.flatMap { m in settings.std.map { (m, $0) } } : nil
@@ -42,6 +45,9 @@ public struct TrainedModel {
         }
         var settings = TrainingSettings()
         settings.model = model ?? "cnn"
+        if Models.characterModelNames.contains(settings.model) {
+            throw TrainingError.invalidSetting("\(settings.model) is a character model; evaluating and predicting take image models")
+        }
         let network = try settings.makeModel()
         try network.load(from: path)
         return TrainedModel(network: network.eval(), modelName: settings.model, normalization: nil, settings: nil, epoch: nil)

@@ -66,6 +66,7 @@ public final class Trainer {
                 logger: (any RunLogger)? = nil) throws {
         var settings = settings
         try settings.validate()
+        try Self.checkImageModel(settings)
         let data = data.limited(settings.limit, testLimit: settings.testLimit).normalized(settings.normalize)
         if settings.normalize, let stats = data.statistics { (settings.mean, settings.std) = stats } else { (settings.mean, settings.std) = (nil, nil) }
         manualSeed(settings.seed)
@@ -91,6 +92,7 @@ public final class Trainer {
         var settings = checkpoint.settings
         if let epochs { settings.epochs = epochs }
         try settings.validate()
+        try Self.checkImageModel(settings)
         var data = data.limited(settings.limit, testLimit: settings.testLimit).normalized(false)
         if settings.normalize, let mean = settings.mean, let std = settings.std { data = data.normalized(mean: mean, std: std) }
         model = try settings.makeModel()
@@ -104,6 +106,12 @@ public final class Trainer {
         self.logger = logger
         completedEpochs = checkpoint.epoch
         previous = checkpoint.results
+    }
+
+    private static func checkImageModel(_ settings: TrainingSettings) throws(TrainingError) {
+        if Models.characterModelNames.contains(settings.model) {
+            throw .invalidSetting("\(settings.model) is a character model; train it on text with TextTrainer (swifttorch train --model \(settings.model))")
+        }
     }
 
     /// Trains the remaining epochs. Returns ``TrainingOutcome/stopped(completedEpochs:)``

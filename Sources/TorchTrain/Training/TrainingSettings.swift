@@ -109,8 +109,9 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         } else {
             out.append(("normalize", "False"))
         }
-        out.append(("training images", limit.map(String.init) ?? "all"))
-        out.append(("test images", testLimit.map(String.init) ?? "all"))
+        let unit = Models.characterModelNames.contains(model) ? "windows" : "images"
+        out.append(("training \(unit)", limit.map(String.init) ?? "all"))
+        out.append(("test \(unit)", testLimit.map(String.init) ?? "all"))
         return out
     }
 }
