@@ -263,9 +263,10 @@ private func formula(_ shape: [Int], _ scale: Double, dtype: DType = .float32) -
 
     @Test func fusedLayerMatchesTheComposedOne() {
         // float32 LSTMs run Tensor.lstmLayer; float64 ones compose differentiable ops.
-        for (bidirectional, loss) in [(false, 0), (false, 1), (true, 2), (true, 3)] {
-            let m32 = Generator.withDefault(Generator(seed: 9)) { LSTM(inputSize: 3, hiddenSize: 4, bidirectional: bidirectional) }
-            let m64 = Generator.withDefault(Generator(seed: 9)) { LSTM(inputSize: 3, hiddenSize: 4, bidirectional: bidirectional) }.to(dtype: .float64)
+        // Hidden sizes: the scalar kernels (4), 16 lanes and a scalar tail (20), lanes only (32).
+        for (bidirectional, loss, hidden) in [(false, 0, 4), (false, 1, 20), (true, 2, 32), (true, 3, 4), (false, 3, 32)] {
+            let m32 = Generator.withDefault(Generator(seed: 9)) { LSTM(inputSize: 3, hiddenSize: hidden, bidirectional: bidirectional) }
+            let m64 = Generator.withDefault(Generator(seed: 9)) { LSTM(inputSize: 3, hiddenSize: hidden, bidirectional: bidirectional) }.to(dtype: .float64)
             let x32 = formula([5, 2, 3], 0.37).requiresGrad_(), x64 = formula([5, 2, 3], 0.37, dtype: .float64).requiresGrad_()
             for (m, x) in [(m32 as LSTM, x32), (m64, x64)] {
                 let (y, (h, c)) = m(x)

@@ -16,7 +16,9 @@ extension Float: KernelFloat {
     @inline(__always) static func inlineExp(_ x: Float) -> Float {
         // exp(x) = 2ⁿ·exp(r), n = round(x/ln 2), |r| ≤ ln 2 / 2 (Cephes' expf coefficients).
         let x = Swift.min(Swift.max(x, -87.3), 88)
-        let n = (x * 1.442_695_04).rounded(.toNearestOrEven)
+        // Adding 1.5·2²³ rounds to an integer held in the low mantissa bits (no conversion traps).
+        let v = x * 1.442_695_04 + 12_582_912
+        let n = v - 12_582_912
         let r = x - n * 0.693_359_375 + n * 2.121_944_4e-4
         var p: Float = 1.987_569_15e-4
         p = p * r + 1.398_199_95e-3
@@ -25,7 +27,7 @@ extension Float: KernelFloat {
         p = p * r + 1.666_666_55e-1
         p = p * r + 5.000_000_12e-1
         let e = p * r * r + r + 1
-        return e * Float(bitPattern: UInt32(bitPattern: Int32(n) + 127) << 23)
+        return e * Float(bitPattern: (v.bitPattern &- 0x4B40_0000 &+ 127) &<< 23)
     }
 }
 
