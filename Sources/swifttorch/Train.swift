@@ -87,22 +87,11 @@ struct Train: ParsableCommand {
         data.applyThreads()
         if try isTextRun() { return try runText() }
         let images = try data.loadData()
-        let trainer: Trainer
-        let folder: RunFolder
-        if let resume {
-            let checkpoint = try TrainingCheckpoint.load(from: resume)
-            folder = RunFolder(out ?? (resume as NSString).deletingLastPathComponent)
-            try folder.create()
-            trainer = try Trainer(resuming: checkpoint, epochs: epochs, data: images, folder: folder,
-                                  logger: TensorBoardLogger(logDir: folder.path))
-            print("resuming \(resume) after epoch \(checkpoint.epoch) of \(trainer.settings.epochs)")
-        } else {
-            let settings = settings(seed: seed ?? UInt64.random(in: 0...UInt64(UInt32.max)))
-            folder = RunFolder(out ?? SummaryWriter.defaultLogDir(comment: "-" + settings.model))
-            try folder.create()
-            trainer = try Trainer(settings: settings, data: images, folder: folder,
-                                  logger: TensorBoardLogger(logDir: folder.path))
-        }
+        let (trainer, folder) = try begin(resuming: { checkpoint, folder in
+            try Trainer(resuming: checkpoint, epochs: epochs, data: images, folder: folder, logger: TensorBoardLogger(logDir: folder.path))
+        }, new: { settings, folder in
+            try Trainer(settings: settings, data: images, folder: folder, logger: TensorBoardLogger(logDir: folder.path))
+        })
         print(header(trainer, folder))
         let progress = ProgressDisplay()
         let stop = StopFlag()
@@ -131,23 +120,13 @@ struct Train: ParsableCommand {
     private func runText() throws {
         if normalize { throw ValidationError("--normalize is for image models") }
         let corpus = try TextCorpus.fortunes(directory: textRoot ?? TextCorpus.fortunesDirectory)
-        let trainer: TextTrainer
-        let folder: RunFolder
-        if let resume {
-            let checkpoint = try TrainingCheckpoint.load(from: resume)
-            folder = RunFolder(out ?? (resume as NSString).deletingLastPathComponent)
-            try folder.create()
-            let text = TextData(corpus, sequenceLength: 64, limit: checkpoint.settings.limit, validationLimit: checkpoint.settings.testLimit)
-            trainer = try TextTrainer(resuming: checkpoint, epochs: epochs, data: text, folder: folder,
-                                      logger: TensorBoardLogger(logDir: folder.path))
-            print("resuming \(resume) after epoch \(checkpoint.epoch) of \(trainer.settings.epochs)")
-        } else {
-            let settings = settings(seed: seed ?? UInt64.random(in: 0...UInt64(UInt32.max)))
-            folder = RunFolder(out ?? SummaryWriter.defaultLogDir(comment: "-" + settings.model))
-            try folder.create()
-            let text = TextData(corpus, sequenceLength: 64, limit: settings.limit, validationLimit: settings.testLimit)
-            trainer = try TextTrainer(settings: settings, data: text, folder: folder, logger: TensorBoardLogger(logDir: folder.path))
-        }
+        let text = { (s: TrainingSettings) in TextData(corpus, sequenceLength: 64, limit: s.limit, validationLimit: s.testLimit) }
+        let (trainer, folder) = try begin(resuming: { checkpoint, folder in
+            try TextTrainer(resuming: checkpoint, epochs: epochs, data: text(checkpoint.settings), folder: folder,
+                            logger: TensorBoardLogger(logDir: folder.path))
+        }, new: { settings, folder in
+            try TextTrainer(settings: settings, data: text(settings), folder: folder, logger: TensorBoardLogger(logDir: folder.path))
+        })
         let s = trainer.settings, d = trainer.data
         let progress = ProgressDisplay(unit: "bytes")
         print("training \(s.model) on \(d.train.count) windows of \(d.train.sequenceLength) bytes of \(d.name) (validating on \(d.validation.count)): "
@@ -172,6 +151,24 @@ struct Train: ParsableCommand {
         case .stopped(let completed):
             try stopped(after: completed, folder)
         }
+    }
+
+    /// The trainer and its run folder: `--resume`'s checkpoint continued in its folder (or
+    /// `--out`), or a new run of the options' settings (a random seed unless `--seed`).
+    private func begin<T>(resuming: (TrainingCheckpoint, RunFolder) throws -> T,
+                          new: (TrainingSettings, RunFolder) throws -> T) throws -> (T, RunFolder) {
+        if let resume {
+            let checkpoint = try TrainingCheckpoint.load(from: resume)
+            let folder = RunFolder(out ?? (resume as NSString).deletingLastPathComponent)
+            try folder.create()
+            let trainer = try resuming(checkpoint, folder)
+            print("resuming \(resume) after epoch \(checkpoint.epoch) of \(epochs ?? checkpoint.settings.epochs)")
+            return (trainer, folder)
+        }
+        let settings = settings(seed: seed ?? UInt64.random(in: 0...UInt64(UInt32.max)))
+        let folder = RunFolder(out ?? SummaryWriter.defaultLogDir(comment: "-" + settings.model))
+        try folder.create()
+        return (try new(settings, folder), folder)
     }
 
     /// Says what an interrupted run kept and exits with status 130.

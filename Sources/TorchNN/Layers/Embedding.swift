@@ -45,19 +45,13 @@ open class Embedding: Module {
         self.maxNorm = maxNorm
         self.normType = normType
         super.init()
-        if let weight {
-            torchCheck(weight.shape == [numEmbeddings, embeddingDim], "Shape of weight does not match num_embeddings and embedding_dim")
-            registerParameter("weight", Parameter(weight))
-        } else {
-            registerParameter("weight", Parameter(Tensor.empty([numEmbeddings, embeddingDim], dtype: dtype)))
-            resetParameters()
-        }
+        registerParameter("weight", embeddingTable(weight, numEmbeddings, embeddingDim, dtype: dtype))
+        if weight == nil { resetParameters() }
     }
 
     /// Redraws the table from N(0, 1) and zeroes the padding row, as PyTorch does.
     open func resetParameters(generator: Generator = .default) {
-        Init.normal_(weight, generator: generator)
-        if let paddingIdx { noGrad { _ = weight.detach()[paddingIdx].fill_(0) } }
+        resetEmbeddingTable(weight, paddingIdx: paddingIdx, generator: generator)
     }
 
     open override func forward(_ input: Tensor) -> Tensor {
@@ -71,4 +65,17 @@ open class Embedding: Module {
         if normType != 2 { s += ", norm_type=\(pythonFloat(normType))" }
         return s
     }
+}
+
+/// An embedding's `weight`: the given table (checked against the sizes) or an empty one to draw.
+func embeddingTable(_ weight: Tensor?, _ num: Int, _ dim: Int, dtype: DType) -> Parameter {
+    guard let weight else { return Parameter(Tensor.empty([num, dim], dtype: dtype)) }
+    torchCheck(weight.shape == [num, dim], "Shape of weight does not match num_embeddings and embedding_dim")
+    return Parameter(weight)
+}
+
+/// Draws an embedding table from N(0, 1) and zeroes the padding row, as PyTorch does.
+func resetEmbeddingTable(_ weight: Parameter, paddingIdx: Int?, generator: Generator) {
+    Init.normal_(weight, generator: generator)
+    if let paddingIdx { noGrad { _ = weight.detach()[paddingIdx].fill_(0) } }
 }

@@ -40,28 +40,19 @@ open class EmbeddingBag: ModuleBase {
         self.includeLastOffset = includeLastOffset
         self.paddingIdx = paddingIdx.map { $0 < 0 ? $0 + numEmbeddings : $0 }
         super.init()
-        if let weight {
-            torchCheck(weight.shape == [numEmbeddings, embeddingDim], "Shape of weight does not match num_embeddings and embedding_dim")
-            registerParameter("weight", Parameter(weight))
-        } else {
-            registerParameter("weight", Parameter(Tensor.empty([numEmbeddings, embeddingDim], dtype: dtype)))
-            resetParameters()
-        }
+        registerParameter("weight", embeddingTable(weight, numEmbeddings, embeddingDim, dtype: dtype))
+        if weight == nil { resetParameters() }
     }
 
     /// Redraws the table from N(0, 1) and zeroes the padding row, as PyTorch does.
     open func resetParameters(generator: Generator = .default) {
-        Init.normal_(weight, generator: generator)
-        if let paddingIdx { noGrad { _ = weight.detach()[paddingIdx].fill_(0) } }
+        resetEmbeddingTable(weight, paddingIdx: paddingIdx, generator: generator)
     }
 
     /// One reduced row per bag; forward hooks see `[input, offsets?, perSampleWeights?]` and
     /// `[output]`.
     public func callAsFunction(_ input: Tensor, offsets: Tensor? = nil, perSampleWeights: Tensor? = nil) -> Tensor {
-        callWithHooks([input] + [offsets, perSampleWeights].compactMap { $0 }, { a in
-            let m = optionalInputs(a, from: 1, [offsets, perSampleWeights])
-            return forward(a[0], offsets: m[0], perSampleWeights: m[1])
-        }, flatten: { [$0] }, rebuild: { $0[0] })
+        callWithHooks([input], optional: [offsets, perSampleWeights]) { a, m in forward(a[0], offsets: m[0], perSampleWeights: m[1]) }
     }
 
     open func forward(_ input: Tensor, offsets: Tensor? = nil, perSampleWeights: Tensor? = nil) -> Tensor {

@@ -25,10 +25,9 @@ open class TransformerEncoder: ModuleBase {
     /// Runs the layers on `src` with the same masks; forward hooks see `[src, masks…]` and
     /// `[output]`.
     public func callAsFunction(_ src: Tensor, mask: Tensor? = nil, srcKeyPaddingMask: Tensor? = nil, isCausal: Bool = false) -> Tensor {
-        callWithHooks([src] + [mask, srcKeyPaddingMask].compactMap { $0 }, { a in
-            let m = optionalInputs(a, from: 1, [mask, srcKeyPaddingMask])
-            return forward(a[0], mask: m[0], srcKeyPaddingMask: m[1], isCausal: isCausal)
-        }, flatten: { [$0] }, rebuild: { $0[0] })
+        callWithHooks([src], optional: [mask, srcKeyPaddingMask]) { a, m in
+            forward(a[0], mask: m[0], srcKeyPaddingMask: m[1], isCausal: isCausal)
+        }
     }
 
     open func forward(_ src: Tensor, mask: Tensor? = nil, srcKeyPaddingMask: Tensor? = nil, isCausal: Bool = false) -> Tensor {
@@ -55,12 +54,10 @@ open class TransformerDecoder: ModuleBase {
     public func callAsFunction(_ tgt: Tensor, memory: Tensor, tgtMask: Tensor? = nil, memoryMask: Tensor? = nil,
                                tgtKeyPaddingMask: Tensor? = nil, memoryKeyPaddingMask: Tensor? = nil,
                                tgtIsCausal: Bool = false, memoryIsCausal: Bool = false) -> Tensor {
-        let masks = [tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask]
-        return callWithHooks([tgt, memory] + masks.compactMap { $0 }, { a in
-            let m = optionalInputs(a, from: 2, masks)
-            return forward(a[0], memory: a[1], tgtMask: m[0], memoryMask: m[1], tgtKeyPaddingMask: m[2], memoryKeyPaddingMask: m[3],
-                           tgtIsCausal: tgtIsCausal, memoryIsCausal: memoryIsCausal)
-        }, flatten: { [$0] }, rebuild: { $0[0] })
+        callWithHooks([tgt, memory], optional: [tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask]) { a, m in
+            forward(a[0], memory: a[1], tgtMask: m[0], memoryMask: m[1], tgtKeyPaddingMask: m[2], memoryKeyPaddingMask: m[3],
+                    tgtIsCausal: tgtIsCausal, memoryIsCausal: memoryIsCausal)
+        }
     }
 
     open func forward(_ tgt: Tensor, memory: Tensor, tgtMask: Tensor? = nil, memoryMask: Tensor? = nil,
@@ -134,12 +131,10 @@ open class Transformer: ModuleBase {
                                srcKeyPaddingMask: Tensor? = nil, tgtKeyPaddingMask: Tensor? = nil, memoryKeyPaddingMask: Tensor? = nil,
                                srcIsCausal: Bool = false, tgtIsCausal: Bool = false, memoryIsCausal: Bool = false) -> Tensor {
         let masks = [srcMask, tgtMask, memoryMask, srcKeyPaddingMask, tgtKeyPaddingMask, memoryKeyPaddingMask]
-        return callWithHooks([src, tgt] + masks.compactMap { $0 }, { a in
-            let m = optionalInputs(a, from: 2, masks)
-            return forward(a[0], a[1], srcMask: m[0], tgtMask: m[1], memoryMask: m[2], srcKeyPaddingMask: m[3],
-                           tgtKeyPaddingMask: m[4], memoryKeyPaddingMask: m[5], srcIsCausal: srcIsCausal,
-                           tgtIsCausal: tgtIsCausal, memoryIsCausal: memoryIsCausal)
-        }, flatten: { [$0] }, rebuild: { $0[0] })
+        return callWithHooks([src, tgt], optional: masks) { a, m in
+            forward(a[0], a[1], srcMask: m[0], tgtMask: m[1], memoryMask: m[2], srcKeyPaddingMask: m[3], tgtKeyPaddingMask: m[4],
+                    memoryKeyPaddingMask: m[5], srcIsCausal: srcIsCausal, tgtIsCausal: tgtIsCausal, memoryIsCausal: memoryIsCausal)
+        }
     }
 
     open func forward(_ src: Tensor, _ tgt: Tensor, srcMask: Tensor? = nil, tgtMask: Tensor? = nil, memoryMask: Tensor? = nil,

@@ -129,10 +129,9 @@ open class TransformerEncoderLayer: TransformerLayerBase {
     /// Encodes `src`; forward hooks see `[src, masks…]` and `[output]`. `isCausal` is a hint
     /// that `srcMask` is the causal mask (`Transformer.generateSquareSubsequentMask`).
     public func callAsFunction(_ src: Tensor, srcMask: Tensor? = nil, srcKeyPaddingMask: Tensor? = nil, isCausal: Bool = false) -> Tensor {
-        callWithHooks([src] + [srcMask, srcKeyPaddingMask].compactMap { $0 }, { a in
-            let m = optionalInputs(a, from: 1, [srcMask, srcKeyPaddingMask])
-            return forward(a[0], srcMask: m[0], srcKeyPaddingMask: m[1], isCausal: isCausal)
-        }, flatten: { [$0] }, rebuild: { $0[0] })
+        callWithHooks([src], optional: [srcMask, srcKeyPaddingMask]) { a, m in
+            forward(a[0], srcMask: m[0], srcKeyPaddingMask: m[1], isCausal: isCausal)
+        }
     }
 
     open func forward(_ src: Tensor, srcMask: Tensor? = nil, srcKeyPaddingMask: Tensor? = nil, isCausal: Bool = false) -> Tensor {
@@ -185,12 +184,10 @@ open class TransformerDecoderLayer: TransformerLayerBase {
     public func callAsFunction(_ tgt: Tensor, memory: Tensor, tgtMask: Tensor? = nil, memoryMask: Tensor? = nil,
                                tgtKeyPaddingMask: Tensor? = nil, memoryKeyPaddingMask: Tensor? = nil,
                                tgtIsCausal: Bool = false, memoryIsCausal: Bool = false) -> Tensor {
-        let masks = [tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask]
-        return callWithHooks([tgt, memory] + masks.compactMap { $0 }, { a in
-            let m = optionalInputs(a, from: 2, masks)
-            return forward(a[0], memory: a[1], tgtMask: m[0], memoryMask: m[1], tgtKeyPaddingMask: m[2], memoryKeyPaddingMask: m[3],
-                           tgtIsCausal: tgtIsCausal, memoryIsCausal: memoryIsCausal)
-        }, flatten: { [$0] }, rebuild: { $0[0] })
+        callWithHooks([tgt, memory], optional: [tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask]) { a, m in
+            forward(a[0], memory: a[1], tgtMask: m[0], memoryMask: m[1], tgtKeyPaddingMask: m[2], memoryKeyPaddingMask: m[3],
+                    tgtIsCausal: tgtIsCausal, memoryIsCausal: memoryIsCausal)
+        }
     }
 
     open func forward(_ tgt: Tensor, memory: Tensor, tgtMask: Tensor? = nil, memoryMask: Tensor? = nil,
@@ -226,5 +223,15 @@ func optionalInputs(_ a: [Tensor], from start: Int, _ given: [Tensor?]) -> [Tens
         guard g != nil else { return nil }
         defer { i += 1 }
         return a[i]
+    }
+}
+
+extension ModuleBase {
+    /// `callWithHooks` for a call of `leading` tensors and `optional` ones with one tensor
+    /// out: the hooks see the leading tensors, then the optional ones that are present.
+    func callWithHooks(_ leading: [Tensor], optional: [Tensor?], _ forward: ([Tensor], [Tensor?]) -> Tensor) -> Tensor {
+        callWithHooks(leading + optional.compactMap { $0 }, { a in
+            forward(Array(a.prefix(leading.count)), optionalInputs(a, from: leading.count, optional))
+        }, flatten: { [$0] }, rebuild: { $0[0] })
     }
 }

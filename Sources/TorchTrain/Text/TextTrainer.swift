@@ -175,13 +175,7 @@ public final class TextTrainer {
             manager.trackLoss(loss, batchSize: targets.shape[0])
             manager.trackNumCorrect(preds: logits, labels: targets)
             batch += 1
-            if let onProgress {
-                let d = ContinuousClock.now - start
-                onProgress(TrainingProgress(
-                    epoch: epoch, epochs: settings.epochs, batch: batch, batches: loader.count, samples: manager.epochSamples,
-                    totalSamples: tokens, runningLoss: manager.epochSamples > 0 ? manager.epochLoss / Double(manager.epochSamples) : 0,
-                    elapsed: Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18))
-            }
+            onProgress?(manager.progress(epoch: epoch, of: settings.epochs, batch: batch, of: loader.count, totalSamples: tokens, since: start))
         }
         var metrics: [(String, RunValue)] = []
         if data.validation.count > 0 {

@@ -161,14 +161,8 @@ public final class Trainer {
             manager.trackLoss(loss, batchSize: images.shape[0])
             manager.trackNumCorrect(preds: preds, labels: labels)
             batch += 1
-            if let onProgress {
-                let d = ContinuousClock.now - start
-                onProgress(TrainingProgress(
-                    epoch: epoch, epochs: settings.epochs, batch: batch, batches: loader.count,
-                    samples: manager.epochSamples, totalSamples: data.train.count,
-                    runningLoss: manager.epochSamples > 0 ? manager.epochLoss / Double(manager.epochSamples) : 0,
-                    elapsed: Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18))
-            }
+            onProgress?(manager.progress(epoch: epoch, of: settings.epochs, batch: batch, of: loader.count,
+                                         totalSamples: data.train.count, since: start))
         }
         var evaluation: Evaluation?
         var metrics: [(String, RunValue)] = []

@@ -37,3 +37,14 @@ public enum TrainingOutcome: Equatable, Sendable {
     /// The ``StopFlag`` was set; `completedEpochs` epochs are saved.
     case stopped(completedEpochs: Int)
 }
+
+extension RunManager {
+    /// The progress of the epoch begun at `start`, after `batch` of `batches` batches.
+    func progress(epoch: Int, of epochs: Int, batch: Int, of batches: Int, totalSamples: Int,
+                  since start: ContinuousClock.Instant) -> TrainingProgress {
+        let d = ContinuousClock.now - start
+        return TrainingProgress(epoch: epoch, epochs: epochs, batch: batch, batches: batches, samples: epochSamples,
+                                totalSamples: totalSamples, runningLoss: epochSamples > 0 ? epochLoss / Double(epochSamples) : 0,
+                                elapsed: Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
+    }
+}
