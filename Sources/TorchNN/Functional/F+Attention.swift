@@ -17,14 +17,15 @@ extension F {
         torchCheck(!(isCausal && attnMask != nil), "_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True")
         let (l, s) = (query.shape[query.rank - 2], key.shape[key.rank - 2])
         let factor = scale ?? 1 / Double(query.shape[query.rank - 1]).squareRoot()
-        var scores = query.matmul(key.transpose(-2, -1)) * factor
+        var scores = (query * factor).matmul(key.transpose(-2, -1))
         var mask = attnMask.map { additiveMask($0, dtype: query.dtype, allowedWhereTrue: true) }
         if isCausal { mask = additiveMask(causalMask(l, s), dtype: query.dtype, allowedWhereTrue: true) }
         var dead: Tensor?
         if let m = mask {
             scores = scores + m
-            // Rows with every key masked: softmax them from 0s, then zero them.
-            let allMasked = scores.eq(-Double.infinity).all(dim: -1, keepdim: true)
+            // Rows whose keys are all masked (found on the mask, which broadcasts: smaller than
+            // the scores): softmax them from 0s, then zero them.
+            let allMasked = m.eq(-Double.infinity).all(dim: -1, keepdim: true)
             if allMasked.any().item(Bool.self) {
                 dead = allMasked
                 scores = Tensor.where(allMasked, Tensor.zeros([], dtype: scores.dtype), scores)

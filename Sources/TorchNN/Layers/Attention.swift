@@ -165,7 +165,8 @@ open class MultiheadAttention: ModuleBase {
             let perHead = w.view(n, numHeads, l, s)
             weights = averageAttnWeights ? perHead.mean(dim: 1) : perHead
         } else {
-            let m4 = mask.map { $0.expand(n * numHeads, l, s).reshape(n, numHeads, l, s) }
+            // A mask shared by every batch entry and head broadcasts as it is.
+            let m4 = mask.map { $0.shape[0] == 1 ? $0.view(1, 1, l, s) : $0.expand(n * numHeads, l, s).reshape(n, numHeads, l, s) }
             output = F.scaledDotProductAttention(q.view(n, numHeads, l, headDim), k.view(n, numHeads, s, headDim),
                                                  v.view(n, numHeads, s, headDim), attnMask: m4, dropoutP: p)
             output = output.view(n * numHeads, l, headDim)

@@ -146,7 +146,8 @@ public final class TextTrainer {
         } else {
             try manager.resumeRun(run, network: model, datasetCount: tokens, previous: previous, logger: logger)
         }
-        let loader = DataLoader(data.train, batchSize: settings.batchSize, shuffle: settings.shuffle, generator: shuffleGenerator)
+        let loader = DataLoader(data.train, batchSize: settings.batchSize, shuffle: settings.shuffle, numWorkers: settings.numWorkers,
+                                generator: shuffleGenerator)
         _ = model.train()
         while completedEpochs < settings.epochs {
             guard try trainEpoch(completedEpochs + 1, loader, tokens: tokens) else {
