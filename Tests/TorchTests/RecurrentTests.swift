@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TorchCore
+@testable import TorchCore
 import TorchNN
 import TorchTrain
 
@@ -348,6 +348,21 @@ private func formula(_ shape: [Int], _ scale: Double, dtype: DType = .float32) -
             let after = tutorial.scores(model)
             #expect("\(after)" == f.value("tutorial_scores_after_text", as: String.self))
             expectClose(after, f["tutorial_scores_after"], rtol: 1e-4, atol: 1e-5)
+        }
+    }
+}
+
+/// The few-rows float32 product the fused LSTM uses in FMA builds, against `matmul`: row and
+/// column tails, accumulation, and the two-core split.
+@Suite struct SmallRowsProductTests {
+    @Test(arguments: [(5, 80, 7), (4, 64, 3), (1, 16, 9), (32, 1024, 256)])
+    func matchesMatmul(_ shape: (Int, Int, Int)) {
+        let (m, n, k) = shape
+        let a = Tensor.randn([m, k]), b = Tensor.randn([k, n]), c0 = Tensor.randn([m, n])
+        for accumulate in [false, true] {
+            let c = c0.clone()
+            CPUBackend.shared.smallRowsProduct(a, b, into: c, accumulate: accumulate)
+            expectClose(c, (accumulate ? c0 : Tensor.zeros([m, n])) + a.matmul(b), rtol: 1e-5, atol: 1e-4)
         }
     }
 }

@@ -1,3 +1,5 @@
+import CTorchConfig
+
 extension Tensor {
     /// One direction of one LSTM layer over every time step, as a single graph node (what
     /// PyTorch's CPU build runs through oneDNN): `projected` `[T, N, 4H]` is
@@ -24,11 +26,11 @@ extension Tensor {
             let cells = Tensor(uninitializedShape: [steps, batch, hidden], dtype: projected.dtype)
             let output = Tensor(uninitializedShape: [steps, batch, hidden], dtype: projected.dtype)
             let h0c = h0.contiguous(), c0c = c0.contiguous()
-            let weightT = weightHh.t().unsqueeze(dim: 0)
+            let weightT = weightHh.t().contiguous()
             var (h, c) = (h0c, c0c)
             for t in order {
                 let g = gates.select(dim: 0, index: t)
-                gates.backend.batchedMatmul(h.unsqueeze(dim: 0), weightT, into: g.unsqueeze(dim: 0), accumulate: true)
+                recurrentProduct(h, weightT, into: g)
                 let (hNew, cNew) = (output.select(dim: 0, index: t), cells.select(dim: 0, index: t))
                 gates.backend.lstmCell(gates: g, cPrev: c, c: cNew, h: hNew)
                 (h, c) = (hNew, cNew)
@@ -49,13 +51,13 @@ extension Tensor {
             let gradGates = Tensor(uninitializedShape: gates.shape, dtype: gates.dtype)
             let gradH = Tensor.zeros([batch, hidden], dtype: gates.dtype)
             let gradC = cellGradient.take()?.contiguous().clone() ?? Tensor.zeros([batch, hidden], dtype: gates.dtype)
-            let weight = weightHh.contiguous().unsqueeze(dim: 0)
+            let weight = weightHh.contiguous()
             for (k, t) in order.enumerated().reversed() {
                 let cPrev = k == 0 ? c0c : cells.select(dim: 0, index: order[k - 1])
                 let dg = gradGates.select(dim: 0, index: t)
                 gates.backend.lstmCellBackward(gates: gates.select(dim: 0, index: t), c: cells.select(dim: 0, index: t), cPrev: cPrev,
                                                gradH: gY.select(dim: 0, index: t), gradHRecurrent: gradH, gradC: gradC, into: dg)
-                gates.backend.batchedMatmul(dg.unsqueeze(dim: 0), weight, into: gradH.unsqueeze(dim: 0), accumulate: false)
+                recurrentProduct(dg, weight, into: gradH, accumulate: false)
             }
             // Each step's previous h: h0 then the outputs, in processing order.
             let rest = reverse ? output.narrow(dim: 0, start: 1, length: steps - 1) : output.narrow(dim: 0, start: 0, length: steps - 1)
@@ -70,6 +72,17 @@ extension Tensor {
             return [Tensor.zeros(shape, dtype: dtype)]
         }
         return (output, output.select(dim: 0, index: last), cLast)
+    }
+}
+
+/// `c (+)= a·b` for a recurrent step's contiguous operands: the few-rows kernel for float32
+/// when the columns come in 16s and the build has FMA instructions (without them Swift's
+/// vector multiply-adds are library calls), else the general product.
+private func recurrentProduct(_ a: Tensor, _ b: Tensor, into c: Tensor, accumulate: Bool = true) {
+    if SWIFTTORCH_FMA != 0 && a.dtype == .float32 && b.shape[1] % 16 == 0 && a.shape[0] <= 64 {
+        c.backend.smallRowsProduct(a, b, into: c, accumulate: accumulate)
+    } else {
+        c.backend.batchedMatmul(a.unsqueeze(dim: 0), b.unsqueeze(dim: 0), into: c.unsqueeze(dim: 0), accumulate: accumulate)
     }
 }
 
