@@ -359,9 +359,11 @@ private func formula(_ shape: [Int], _ scale: Double, dtype: DType = .float32) -
     func matchesMatmul(_ shape: (Int, Int, Int)) {
         let (m, n, k) = shape
         let a = Tensor.randn([m, k]), b = Tensor.randn([k, n]), c0 = Tensor.randn([m, n])
-        for accumulate in [false, true] {
+        // Row-major, and as 64-column panels when the columns allow.
+        let panels = n % 64 == 0 ? [b.view(k, n / 64, 64).permute([1, 0, 2]).contiguous()] : []
+        for (accumulate, operand) in [false, true].flatMap({ acc in ([b] + panels).map { (acc, $0) } }) {
             let c = c0.clone()
-            CPUBackend.shared.smallRowsProduct(a, b, into: c, accumulate: accumulate)
+            CPUBackend.shared.smallRowsProduct(a, operand, into: c, accumulate: accumulate)
             expectClose(c, (accumulate ? c0 : Tensor.zeros([m, n])) + a.matmul(b), rtol: 1e-5, atol: 1e-4)
         }
     }

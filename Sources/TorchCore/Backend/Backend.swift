@@ -98,7 +98,8 @@ protocol Backend: Sendable {
     func crossEntropyBackward(_ logp: Tensor, targets: Tensor, ignoreIndex: Int, gradient: Tensor, divisor: Double,
                               into grad: Tensor)
     /// `c (+)= a·b` for contiguous row-major float32 `a` `[m, k]`, `b` `[k, n]`, `c` `[m, n]` with
-    /// `n` a multiple of 16 and few rows (a recurrent step), faster there than the general product.
+    /// `n` a multiple of 16 and few rows (a recurrent step), faster there than the general product;
+    /// `b` may come packed as `[n/64, k, 64]` (64-column panels, see `packedColumnPanels`).
     func smallRowsProduct(_ a: Tensor, _ b: Tensor, into c: Tensor, accumulate: Bool)
     /// One LSTM step's element-wise part over contiguous `gates` `[N, 4H]` (pre-activations,
     /// blocks `i, f, g, o`; activated in place) and `cPrev`: writes `c = σ(f)·cPrev + σ(i)·tanh(g)`

@@ -26,7 +26,7 @@ extension Tensor {
             let cells = Tensor(uninitializedShape: [steps, batch, hidden], dtype: projected.dtype)
             let output = Tensor(uninitializedShape: [steps, batch, hidden], dtype: projected.dtype)
             let h0c = h0.contiguous(), c0c = c0.contiguous()
-            let weightT = weightHh.t().contiguous()
+            let weightT = packedColumnPanels(weightHh.t(), rows: batch, dtype: projected.dtype)
             var (h, c) = (h0c, c0c)
             for t in order {
                 let g = gates.select(dim: 0, index: t)
@@ -51,7 +51,7 @@ extension Tensor {
             let gradGates = Tensor(uninitializedShape: gates.shape, dtype: gates.dtype)
             let gradH = Tensor.zeros([batch, hidden], dtype: gates.dtype)
             let gradC = cellGradient.take()?.contiguous().clone() ?? Tensor.zeros([batch, hidden], dtype: gates.dtype)
-            let weight = weightHh.contiguous()
+            let weight = packedColumnPanels(weightHh, rows: batch, dtype: gates.dtype)
             for (k, t) in order.enumerated().reversed() {
                 let cPrev = k == 0 ? c0c : cells.select(dim: 0, index: order[k - 1])
                 let dg = gradGates.select(dim: 0, index: t)
@@ -79,11 +79,24 @@ extension Tensor {
 /// when the columns come in 16s and the build has FMA instructions (without them Swift's
 /// vector multiply-adds are library calls), else the general product.
 private func recurrentProduct(_ a: Tensor, _ b: Tensor, into c: Tensor, accumulate: Bool = true) {
-    if SWIFTTORCH_FMA != 0 && a.dtype == .float32 && b.shape[1] % 16 == 0 && a.shape[0] <= 64 {
+    if b.rank == 3 || usesSmallRows(rows: a.shape[0], columns: b.shape[1], dtype: a.dtype) {
         c.backend.smallRowsProduct(a, b, into: c, accumulate: accumulate)
     } else {
         c.backend.batchedMatmul(a.unsqueeze(dim: 0), b.unsqueeze(dim: 0), into: c.unsqueeze(dim: 0), accumulate: accumulate)
     }
+}
+
+/// Whether a step's product of `rows` rows and `columns` columns goes to the few-rows kernel.
+private func usesSmallRows(rows: Int, columns: Int, dtype: DType) -> Bool {
+    SWIFTTORCH_FMA != 0 && dtype == .float32 && rows <= 64 && columns % 16 == 0
+}
+
+/// A step's right-hand operand `b` `[k, n]`, made once per pass: 64-column panels
+/// `[n/64, k, 64]` for the few-rows kernel, which then reads each panel in order; else contiguous.
+private func packedColumnPanels(_ b: Tensor, rows: Int, dtype: DType) -> Tensor {
+    let (k, n) = (b.shape[0], b.shape[1])
+    guard usesSmallRows(rows: rows, columns: n, dtype: dtype) && n % 64 == 0 else { return b.contiguous() }
+    return b.contiguous().view(k, n / 64, 64).permute([1, 0, 2]).contiguous()
 }
 
 /// Carries `c_n`'s gradient from its node to the layer's.

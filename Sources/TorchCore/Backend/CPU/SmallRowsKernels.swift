@@ -3,14 +3,15 @@
 /// result in 16 vector accumulators, `B` read row by row (it stays in L2 across the steps).
 extension CPUBackend {
     func smallRowsProduct(_ a: Tensor, _ b: Tensor, into c: Tensor, accumulate: Bool) {
-        let (m, k, n) = (a.shape[0], a.shape[1], b.shape[1])
+        let packed = b.rank == 3
+        let (m, k, n) = (a.shape[0], a.shape[1], packed ? b.shape[0] * 64 : b.shape[1])
         let pa = UnsafePointer(a.pointer(Float.self)), pb = UnsafePointer(b.pointer(Float.self)), pc = c.pointer(Float.self)
         // Both cores on halves of the columns (multiples of 64) when the product is big enough.
         let halves = n >= 128 && m * n * k >= 1 << 21 && ThreadPool.shared.numThreads > 1 ? 2 : 1
         let split = halves == 1 ? n : (n / 2 + 63) / 64 * 64
         ThreadPool.shared.run(tasks: halves) { part in
             let (j0, j1) = part == 0 ? (0, split) : (split, n)
-            productColumns(pa, k, pb, n, pc, n, m: m, k: k, columns: j0..<j1, accumulate: accumulate)
+            productColumns(pa, k, pb, n, pc, n, m: m, k: k, columns: j0..<j1, packed: packed, accumulate: accumulate)
         }
     }
 }
@@ -21,18 +22,20 @@ private typealias V = SIMD16<Float>
 @inline(__always) private func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
 
 /// `C[:, columns] (+)= A·B[:, columns]`, row-major with leading dimensions `lda`, `ldb`, `ldc`;
-/// the columns' count is a multiple of 16.
+/// the columns' count is a multiple of 16. A `packed` `B` is `[n/64, k, 64]`: each 64-column
+/// panel contiguous, so a tile reads it in order.
 private func productColumns(_ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ c: UnsafeMutablePointer<Float>,
-                            _ ldc: Int, m: Int, k: Int, columns: Range<Int>, accumulate: Bool) {
+                            _ ldc: Int, m: Int, k: Int, columns: Range<Int>, packed: Bool, accumulate: Bool) {
     var j = columns.lowerBound
     while j + 64 <= columns.upperBound {
+        let (panel, step) = packed ? (b + j / 64 * k * 64, 64) : (b + j, ldb)
         var i = 0
         while i + 4 <= m {
-            tile4x64(a + i * lda, lda, b + j, ldb, c + i * ldc + j, ldc, k: k, accumulate: accumulate)
+            tile4x64(a + i * lda, lda, panel, step, c + i * ldc + j, ldc, k: k, accumulate: accumulate)
             i += 4
         }
         while i < m {
-            tile1x16(a + i * lda, b + j, ldb, c + i * ldc + j, k: k, vectors: 4, accumulate: accumulate)
+            tile1x16(a + i * lda, panel, step, c + i * ldc + j, k: k, vectors: 4, accumulate: accumulate)
             i += 1
         }
         j += 64
