@@ -54,7 +54,8 @@ import TorchNN
     @Test func dropoutMasksMatchPyTorch() {
         manualSeed(0)
         let d = F.dropout(Tensor.ones([4, 5]), p: 0.3)
-        expectClose(d, f["dropout"])
+        // Bit for bit: the kept elements are PyTorch's float32 1 / 0.7.
+        expectEqual(d, f["dropout"])
         expectEqual(Tensor.rand([3]), f["dropout_after"])
         manualSeed(1)
         expectClose(F.dropout2d(Tensor.ones([2, 3, 2, 2]), p: 0.5), f["dropout2d"])

@@ -26,9 +26,11 @@ extension Tensor {
     private func dropped(p: Double, training: Bool, noiseShape: [Int], generator: Generator) -> Tensor {
         if p == 0 || !training || numel == 0 { return self }
         if p == 1 { return self * Tensor.zeros([], dtype: dtype) }
+        // One pass: the kept elements get 1/(1 - p) as they are drawn, the value `bernoulli_`
+        // then `/= 1 - p` leave in this dtype.
+        let scale = noGrad { (Tensor.ones([], dtype: dtype) / (1 - p)).to(dtype: .float64).item(Double.self) }
         let noise = Tensor.empty(noiseShape, dtype: dtype)
-        noise.bernoulli_(p: 1 - p, generator: generator)
-        noise /= 1 - p
+        noise.sample(.bernoulli(p: 1 - p, value: scale), generator: generator)
         return self * noise
     }
 }

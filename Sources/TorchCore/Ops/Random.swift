@@ -226,8 +226,8 @@ enum RandomFill {
     case uniform(from: Double, to: Double)
     /// Normal; `vectorized` picks PyTorch's blockwise Box-Muller for contiguous targets.
     case normal(mean: Double, std: Double, vectorized: Bool)
-    /// 1 with probability `p`, else 0; any dtype.
-    case bernoulli(p: Double)
+    /// `value` (1 unless given) with probability `p`, else 0; any dtype.
+    case bernoulli(p: Double, value: Double = 1)
     /// 1 with the probability in the matching element of a contiguous float32/float64 tensor.
     case bernoulliPerElement(Tensor)
     /// Integers `base + [0, range)`.

@@ -39,6 +39,29 @@ struct MT19937: Sendable {
         return y
     }
 
+    /// The next `count` words into `out`, as `count` calls of `next()` give them, tempered a
+    /// run of state words at a time so the loop vectorizes.
+    mutating func fill(_ out: UnsafeMutablePointer<UInt32>, count: Int) {
+        var done = 0
+        while done < count {
+            if index >= Self.n { twist() }
+            let run = Swift.min(count - done, Self.n - index)
+            state.withUnsafeBufferPointer { s in
+                let from = s.baseAddress! + index, to = out + done
+                for i in 0..<run {
+                    var y = from[i]
+                    y ^= y >> 11
+                    y ^= (y << 7) & 0x9D2C_5680
+                    y ^= (y << 15) & 0xEFC6_0000
+                    y ^= y >> 18
+                    to[i] = y
+                }
+            }
+            index += run
+            done += run
+        }
+    }
+
     private mutating func twist() {
         state.withUnsafeMutableBufferPointer { s in
             @inline(__always) func mix(_ i: Int, _ next: Int, _ far: Int) {

@@ -17,15 +17,15 @@ extension CPUBackend {
                 }
             }
             sampleFloats(Normal(mean: mean, std: std, vectorized: vectorized), into: out, generator: generator)
-        case let .bernoulli(probability):
+        case let .bernoulli(probability, value):
             struct Visitor: DTypeVisitor {
-                let out: Tensor, generator: Generator, probability: Double
+                let out: Tensor, generator: Generator, probability: Double, value: Double
                 func visit<T: TensorElement>(_: T.Type) {
                     let p = out.pointer(T.self), n = out.numel
-                    generator.withLock { $0.fillBernoulli(p, count: n, probability: probability) }
+                    generator.withLock { $0.fillBernoulli(p, count: n, probability: probability, value: T.fromDouble(value)) }
                 }
             }
-            out.dtype.dispatch(Visitor(out: out, generator: generator, probability: probability))
+            out.dtype.dispatch(Visitor(out: out, generator: generator, probability: probability, value: value))
         case let .bernoulliPerElement(probabilities):
             struct Visitor: DTypeVisitor {
                 let out: Tensor, generator: Generator, probabilities: Tensor

@@ -142,10 +142,26 @@ extension Generator.State {
         }
     }
 
-    /// `bernoulli_(p)` with one probability: a 53-bit uniform below `p` gives 1.
-    mutating func fillBernoulli<T: TensorElement>(_ p: UnsafeMutablePointer<T>, count: Int, probability: Double) {
-        let one = T.fromInt64(1), zero = T.fromInt64(0)
-        for i in 0..<count { p[i] = Double.uniform01(&self) < probability ? one : zero }
+    /// `bernoulli_(p)` with one probability: a 53-bit uniform below `p` gives `one` (1, or
+    /// dropout's scale), else 0.
+    mutating func fillBernoulli<T: TensorElement>(_ p: UnsafeMutablePointer<T>, count: Int, probability: Double, value one: T) {
+        let zero = T.fromInt64(0)
+        // Words in blocks (two per element, the first high, as `random64`), then compared.
+        let block = 512
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 2 * block) { words in
+            let w = words.baseAddress!
+            var start = 0
+            while start < count {
+                let n = Swift.min(block, count - start)
+                engine.fill(w, count: 2 * n)
+                let out = p + start
+                for i in 0..<n {
+                    let bits = (UInt64(w[2 * i]) << 32 | UInt64(w[2 * i + 1])) & (1 << 53 - 1)
+                    out[i] = Double(bits) * 0x1p-53 < probability ? one : zero
+                }
+                start += n
+            }
+        }
     }
 
     /// `bernoulli_(probs)` with a probability per element: float64 probabilities compare
