@@ -38,13 +38,13 @@ extension CPUBackend {
 }
 
 /// Activates the gates in place (`σ(i), σ(f), tanh(g), σ(o)`), then `c = f·c₋ + i·g`,
-/// `h = o·tanh(c)`.
+/// `h = o·tanh(c)`, for the hidden units `units` (all by default) of every row.
 private func lstmCellRows<T: KernelFloat>(_ gates: UnsafeMutablePointer<T>, _ cPrev: UnsafeMutablePointer<T>, _ c: UnsafeMutablePointer<T>,
-                                          _ h: UnsafeMutablePointer<T>, rows: Int, hidden: Int) {
+                                          _ h: UnsafeMutablePointer<T>, rows: Int, hidden: Int, units: Range<Int>? = nil) {
     for r in 0..<rows {
         let i = gates + r * 4 * hidden, f = i + hidden, g = f + hidden, o = g + hidden
         let cp = cPrev + r * hidden, cr = c + r * hidden, hr = h + r * hidden
-        for j in 0..<hidden {
+        for j in units ?? 0..<hidden {
             let ig = sigmoid(i[j]), fg = sigmoid(f[j]), gg = tanh(g[j]), og = sigmoid(o[j])
             i[j] = ig; f[j] = fg; g[j] = gg; o[j] = og
             let cell = fg * cp[j] + ig * gg
@@ -130,26 +130,7 @@ private func lstmCellRowsSIMD(_ gates: UnsafeMutablePointer<Float>, _ cPrev: Uns
             store(og * tanh(cell), hr + j)
         }
     }
-    if wide < hidden {
-        for r in 0..<rows {
-            let off = r * 4 * hidden + wide
-            lstmCellTail(gates + off, hidden: hidden, cPrev + r * hidden + wide, c + r * hidden + wide, h + r * hidden + wide, count: hidden - wide)
-        }
-    }
-}
-
-/// The last `count` (< 16) units of a row: the scalar kernel on one row of width `count`
-/// whose gate blocks are `hidden` apart.
-private func lstmCellTail(_ i: UnsafeMutablePointer<Float>, hidden: Int, _ cp: UnsafeMutablePointer<Float>, _ cr: UnsafeMutablePointer<Float>,
-                          _ hr: UnsafeMutablePointer<Float>, count: Int) {
-    let f = i + hidden, g = f + hidden, o = g + hidden
-    for j in 0..<count {
-        let ig = sigmoid(i[j]), fg = sigmoid(f[j]), gg = tanh(g[j]), og = sigmoid(o[j])
-        i[j] = ig; f[j] = fg; g[j] = gg; o[j] = og
-        let cell = fg * cp[j] + ig * gg
-        cr[j] = cell
-        hr[j] = og * tanh(cell)
-    }
+    if wide < hidden { lstmCellRows(gates, cPrev, c, h, rows: rows, hidden: hidden, units: wide..<hidden) }
 }
 
 /// `lstmCellBackwardRows` for float32, 16 units at a time (the scalar kernel for the rest).
