@@ -262,34 +262,49 @@ private func formula(_ shape: [Int], _ scale: Double, dtype: DType = .float32) -
     }
 
     @Test func fusedLayerMatchesTheComposedOne() {
-        // float32 LSTMs run Tensor.lstmLayer; float64 ones compose differentiable ops.
-        // Hidden sizes: the scalar kernels (4), 16 lanes and a scalar tail (20), lanes only (32).
-        for (bidirectional, loss, hidden) in [(false, 0, 4), (false, 1, 20), (true, 2, 32), (true, 3, 4), (false, 3, 32)] {
-            let m32 = Generator.withDefault(Generator(seed: 9)) { LSTM(inputSize: 3, hiddenSize: hidden, bidirectional: bidirectional) }
-            let m64 = Generator.withDefault(Generator(seed: 9)) { LSTM(inputSize: 3, hiddenSize: hidden, bidirectional: bidirectional) }.to(dtype: .float64)
-            let x32 = formula([5, 2, 3], 0.37).requiresGrad_(), x64 = formula([5, 2, 3], 0.37, dtype: .float64).requiresGrad_()
-            for (m, x) in [(m32 as LSTM, x32), (m64, x64)] {
-                let (y, (h, c)) = m(x)
-                let terms = [y.sum(), (h * h).sum(), (c * formula(c.shape, 0.5, dtype: c.dtype)).sum(), y.mean() + c.sum()]
-                (loss == 3 ? terms[0] + terms[1] + terms[2] : terms[loss]).backward()
+        // Hidden sizes: step by step with the scalar kernels (4, 20); by blocks of rows with 16
+        // lanes (32: the backward's product unpacked; 64: both packed), which debug builds
+        // (no FMA) run only when asked. Batch 18 splits into blocks of 8 and 10 rows on two
+        // threads (a tail of 2 rows past the 4-row tiles).
+        let cases = [(false, 0, 4, 2), (false, 1, 20, 2), (true, 2, 32, 2), (true, 3, 4, 3), (false, 3, 32, 18), (true, 3, 64, 18)]
+        for (bidirectional, loss, hidden, batch) in cases {
+            for rowBlocks in [false, true] {
+                LSTMKernels.$rowBlocksWithoutFMA.withValue(rowBlocks) {
+                    checkFusedLayer(bidirectional: bidirectional, loss: loss, hidden: hidden, batch: batch)
+                }
             }
-            #expect(m32(x32).output.gradFn?.name == (bidirectional ? "CatBackward0" : "MkldnnRnnLayerBackward0"))
-            expectClose(x32.grad!, x64.grad!.to(dtype: .float32), rtol: 1e-4, atol: 1e-6)
-            for (a, b) in zip(m32.parameters(), m64.parameters()) { expectClose(a.grad!, b.grad!.to(dtype: .float32), rtol: 1e-4, atol: 1e-6) }
         }
     }
 
+    /// A float32 LSTM (`Tensor.lstmLayer`) against the same float64 one (composed from
+    /// differentiable ops): the input's and the weights' gradients for one of four losses.
+    private func checkFusedLayer(bidirectional: Bool, loss: Int, hidden: Int, batch: Int) {
+        let m32 = Generator.withDefault(Generator(seed: 9)) { LSTM(inputSize: 3, hiddenSize: hidden, bidirectional: bidirectional) }
+        let m64 = Generator.withDefault(Generator(seed: 9)) { LSTM(inputSize: 3, hiddenSize: hidden, bidirectional: bidirectional) }.to(dtype: .float64)
+        let x32 = formula([5, batch, 3], 0.37).requiresGrad_(), x64 = formula([5, batch, 3], 0.37, dtype: .float64).requiresGrad_()
+        for (m, x) in [(m32 as LSTM, x32), (m64, x64)] {
+            let (y, (h, c)) = m(x)
+            let terms = [y.sum(), (h * h).sum(), (c * formula(c.shape, 0.5, dtype: c.dtype)).sum(), y.mean() + c.sum()]
+            (loss == 3 ? terms[0] + terms[1] + terms[2] : terms[loss]).backward()
+        }
+        #expect(m32(x32).output.gradFn?.name == (bidirectional ? "CatBackward0" : "MkldnnRnnLayerBackward0"))
+        expectClose(x32.grad!, x64.grad!.to(dtype: .float32), rtol: 1e-4, atol: 1e-6)
+        for (a, b) in zip(m32.parameters(), m64.parameters()) { expectClose(a.grad!, b.grad!.to(dtype: .float32), rtol: 1e-4, atol: 1e-6) }
+    }
+
     @Test func fusedLayerGradcheck() {
-        let p = formula([4, 2, 12], 0.37, dtype: .float64).requiresGrad_(), w = formula([12, 3], 0.53, dtype: .float64).requiresGrad_()
-        let b = formula([12], 0.2, dtype: .float64).requiresGrad_()
+        let x = formula([4, 2, 5], 0.37, dtype: .float64).requiresGrad_(), wIh = formula([12, 5], 0.29, dtype: .float64).requiresGrad_()
+        let wHh = formula([12, 3], 0.53, dtype: .float64).requiresGrad_()
+        let bIh = formula([12], 0.2, dtype: .float64).requiresGrad_(), bHh = formula([12], 0.43, dtype: .float64).requiresGrad_()
         let h = formula([2, 3], 0.71, dtype: .float64).requiresGrad_(), c = formula([2, 3], 0.9, dtype: .float64).requiresGrad_()
-        for reverse in [false, true] {
+        for (reverse, biased) in [(false, true), (true, true), (false, false)] {
             let fn = { (t: [Tensor]) in
-                let (y, hn, cn) = Tensor.lstmLayer(projected: t[0], weightHh: t[1], biasHh: t[2], h0: t[3], c0: t[4], reverse: reverse)
+                let (y, hn, cn) = Tensor.lstmLayer(input: t[0], weightIh: t[1], weightHh: t[2], biasIh: biased ? t[5] : nil, biasHh: biased ? t[6] : nil,
+                                                   h0: t[3], c0: t[4], reverse: reverse)
                 return y.sum(dim: 0) * 0.5 + hn * 2 + cn * 3
             }
-            let r = gradcheck(fn, inputs: [p, w, b, h, c])
-            #expect(r.passed, "reverse \(reverse): \(r)")
+            let r = gradcheck(fn, inputs: [x, wIh, wHh, h, c] + (biased ? [bIh, bHh] : []))
+            #expect(r.passed, "reverse \(reverse), biases \(biased): \(r)")
         }
     }
 
@@ -353,9 +368,9 @@ private func formula(_ shape: [Int], _ scale: Double, dtype: DType = .float32) -
 }
 
 /// The few-rows float32 product the fused LSTM uses in FMA builds, against `matmul`: row and
-/// column tails, accumulation, and the two-core split.
+/// column tails, blocks of k, accumulation, packed panels.
 @Suite struct SmallRowsProductTests {
-    @Test(arguments: [(5, 80, 7), (4, 64, 3), (1, 16, 9), (32, 1024, 256)])
+    @Test(arguments: [(5, 80, 7), (4, 64, 3), (1, 16, 9), (32, 1024, 256), (18, 128, 600), (13, 64, 300)])
     func matchesMatmul(_ shape: (Int, Int, Int)) {
         let (m, n, k) = shape
         let a = Tensor.randn([m, k]), b = Tensor.randn([k, n]), c0 = Tensor.randn([m, n])
@@ -363,7 +378,8 @@ private func formula(_ shape: [Int], _ scale: Double, dtype: DType = .float32) -
         let panels = n % 64 == 0 ? [b.view(k, n / 64, 64).permute([1, 0, 2]).contiguous()] : []
         for (accumulate, operand) in [false, true].flatMap({ acc in ([b] + panels).map { (acc, $0) } }) {
             let c = c0.clone()
-            CPUBackend.shared.smallRowsProduct(a, operand, into: c, accumulate: accumulate)
+            smallRowsProduct(a.pointer(Float.self), k, operand.pointer(Float.self), n, c.pointer(Float.self), n, m: m, k: k,
+                             columns: 0..<n, packed: operand.rank == 3, accumulate: accumulate)
             expectClose(c, (accumulate ? c0 : Tensor.zeros([m, n])) + a.matmul(b), rtol: 1e-5, atol: 1e-4)
         }
     }

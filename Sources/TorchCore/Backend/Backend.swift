@@ -97,19 +97,18 @@ protocol Backend: Sendable {
     /// `gradient` is the loss's 0-d gradient, `grad` contiguous like `logp`.
     func crossEntropyBackward(_ logp: Tensor, targets: Tensor, ignoreIndex: Int, gradient: Tensor, divisor: Double,
                               into grad: Tensor)
-    /// `c (+)= a·b` for contiguous row-major float32 `a` `[m, k]`, `b` `[k, n]`, `c` `[m, n]` with
-    /// `n` a multiple of 16 and few rows (a recurrent step), faster there than the general product;
-    /// `b` may come packed as `[n/64, k, 64]` (64-column panels, see `packedColumnPanels`).
-    func smallRowsProduct(_ a: Tensor, _ b: Tensor, into c: Tensor, accumulate: Bool)
-    /// One LSTM step's element-wise part over contiguous `gates` `[N, 4H]` (pre-activations,
-    /// blocks `i, f, g, o`; activated in place) and `cPrev`: writes `c = σ(f)·cPrev + σ(i)·tanh(g)`
-    /// and `h = σ(o)·tanh(c)` into contiguous `[N, H]` tensors.
-    func lstmCell(gates: Tensor, cPrev: Tensor, c: Tensor, h: Tensor)
-    /// That step's backward from the activated `gates`, `c` and `cPrev`: the gates'
-    /// pre-activation gradient into `gradGates`, for `h`'s gradient `gradH + gradHRecurrent`
-    /// and `c`'s `gradC`, which becomes `cPrev`'s gradient in place.
-    func lstmCellBackward(gates: Tensor, c: Tensor, cPrev: Tensor, gradH: Tensor, gradHRecurrent: Tensor, gradC: Tensor,
-                          into gradGates: Tensor)
+    /// One direction of an LSTM layer over every step, all operands contiguous: `gates`
+    /// `[T, N, 4H]` holds each step's input projection (blocks `i, f, g, o`); the step's
+    /// `h₋·W_hhᵀ` and `bias` `[4H]` are added and the gates are activated in place. Writes each step's
+    /// `c` into `cells` and `h` into `output` `[T, N, H]`, starting from `h0`, `c0` `[N, H]`,
+    /// the steps in reverse time order when `reverse`.
+    func lstmLayerForward(gates: Tensor, bias: Tensor, weightHh: Tensor, h0: Tensor, c0: Tensor, cells: Tensor, output: Tensor, reverse: Bool)
+    /// Back through that layer's steps, from the activated `gates`, `cells`, `c0` and the
+    /// outputs' gradient `gradOutput`: every step's gate pre-activation gradient into
+    /// `gradGates`; `gradH` and `gradC` `[N, H]` (the last step's incoming gradients on entry)
+    /// become `h0`'s and `c0`'s.
+    func lstmLayerBackward(gates: Tensor, cells: Tensor, c0: Tensor, weightHh: Tensor, gradOutput: Tensor, gradH: Tensor, gradC: Tensor,
+                           into gradGates: Tensor, reverse: Bool)
 
     // MARK: Memory and updates in place
 

@@ -177,12 +177,12 @@ open class RNNBase: ModuleBase {
     private func runPass(_ x: Tensor, _ w: PassWeights,
                          reverse: Bool, h: Tensor, c: Tensor?) -> (Tensor, Tensor, Tensor?) {
         let steps = x.shape[0]
-        let projected = F.linear(x, weight: w.ih, bias: w.biasIh)
         if mode == .lstm, w.hr == nil, x.dtype == .float32, steps > 0, let c {
             // One node for the whole pass (PyTorch 2.x's float32 CPU path); float64 stays
             // composed of differentiable ops, so higher-order gradients work there.
-            return Tensor.lstmLayer(projected: projected, weightHh: w.hh, biasHh: w.biasHh, h0: h, c0: c, reverse: reverse)
+            return Tensor.lstmLayer(input: x, weightIh: w.ih, weightHh: w.hh, biasIh: w.biasIh, biasHh: w.biasHh, h0: h, c0: c, reverse: reverse)
         }
+        let projected = F.linear(x, weight: w.ih, bias: w.biasIh)
         var h = h, c = c
         var outputs: [Tensor] = []
         outputs.reserveCapacity(steps)
