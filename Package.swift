@@ -17,6 +17,7 @@ let package = Package(
     products: [
         .library(name: "Torch", targets: ["Torch"]),
         .library(name: "TorchVision", targets: ["TorchVision"]),
+        .library(name: "TorchDistributed", targets: ["TorchDistributed"]),
         .executable(name: "swifttorch", targets: ["swifttorch"]),
     ],
     dependencies: [
@@ -50,6 +51,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "TorchData", dependencies: ["TorchCore"]),
         .target(name: "TorchVision", dependencies: ["TorchData", "CZlib"]),
+        // Open MPI, loaded at run time (dlopen): nothing of MPI is needed to build.
+        .target(name: "TorchDistributed", dependencies: ["TorchCore", "TorchNN", "TorchData"]),
         .target(name: "TorchTrain", dependencies: ["TorchCore", "TorchNN", "TorchOptim", "TorchData", "TorchVision", "TorchBoard"]),
         // TensorBoard event files; Generated/ is made from Proto/ by scripts/generate-protos.
         .target(
@@ -79,10 +82,12 @@ let package = Package(
         ),
         .testTarget(
             name: "TorchTests",
-            dependencies: ["TorchCore", "TorchNN", "TorchOptim", "TorchData", "TorchVision", "TorchBoard", "TorchTrain"],
+            dependencies: ["TorchCore", "TorchNN", "TorchOptim", "TorchData", "TorchVision", "TorchBoard", "TorchTrain", "TorchDistributed"],
             exclude: ["CourseGoldenPendingTests.swift.txt"],
             resources: [.copy("Fixtures")]
         ),
+        // Multi-process checks, run under mpirun by scripts/test-distributed.
+        .executableTarget(name: "DistributedChecks", dependencies: ["Torch", "TorchDistributed"], path: "Tests/DistributedChecks"),
         .target(name: "ExampleSupport", dependencies: ["Torch", "TorchVision"], path: "Examples/ExampleSupport"),
     ] + examples.map { name in
         .executableTarget(name: name, dependencies: ["Torch", "TorchVision", "ExampleSupport"], path: "Examples/\(name)")

@@ -31,6 +31,11 @@ enum AutogradEngine {
         var leafTargets: [ObjectIdentifier: Int] = [:]
         var nodeTargets: [ObjectIdentifier: Int] = [:]
         var captured: [Tensor?] = []
+        /// For `accumulate`: edges into each leaf not yet run, and the leaves that got a
+        /// gradient but whose post-accumulate hooks have not run (they run once per pass,
+        /// after the leaf's last gradient).
+        var leafEdges: [ObjectIdentifier: Int] = [:]
+        var accumulated: [ObjectIdentifier: Tensor] = [:]
 
         init(sink: Sink, createGraph: Bool) {
             self.sink = sink
@@ -50,7 +55,9 @@ enum AutogradEngine {
 
         mutating func add(_ g: Tensor, toLeaf t: Tensor) {
             switch sink {
-            case .accumulate: AutogradEngine.accumulate(into: t, g, createGraph: createGraph)
+            case .accumulate:
+                AutogradEngine.accumulate(into: t, g, createGraph: createGraph)
+                if !t.meta.postAccumulateHooks.isEmpty { accumulated[ObjectIdentifier(t)] = t }
             case .capture:
                 guard let i = leafTargets[ObjectIdentifier(t)] else { return }
                 captured[i] = captured[i].map { $0 + g } ?? g
@@ -65,10 +72,15 @@ enum AutogradEngine {
             var seen = Set(roots.map(ObjectIdentifier.init))
             while let fn = stack.popLast() {
                 reachable.append(fn)
-                for case .node(let next)? in fn.edges {
-                    let id = ObjectIdentifier(next)
-                    dependencies[id, default: 0] += 1
-                    if seen.insert(id).inserted { stack.append(next) }
+                for edge in fn.edges {
+                    switch edge {
+                    case .node(let next)?:
+                        let id = ObjectIdentifier(next)
+                        dependencies[id, default: 0] += 1
+                        if seen.insert(id).inserted { stack.append(next) }
+                    case .leaf(let t)?: leafEdges[ObjectIdentifier(t), default: 0] += 1
+                    case nil: break
+                    }
                 }
             }
             let order = Self.topologicalOrder(reachable, dependencies)
@@ -81,14 +93,28 @@ enum AutogradEngine {
                 guard needed?.contains(id) ?? true else { continue }
                 let outputs = AutogradEngine.apply(fn, g, retainGraph: retainGraph, createGraph: createGraph)
                 for (i, edge) in fn.edges.enumerated() {
-                    guard let edge, let out = outputs[i] else { continue }
-                    let gi = AutogradEngine.reduce(out, to: fn.inputShapes[i], dtype: fn.inputDTypes[i])
-                    switch edge {
-                    case .leaf(let t): add(gi, toLeaf: t)
-                    case .node(let next): add(gi, toNode: next)
+                    guard let edge else { continue }
+                    if let out = outputs[i] {
+                        let gi = AutogradEngine.reduce(out, to: fn.inputShapes[i], dtype: fn.inputDTypes[i])
+                        switch edge {
+                        case .leaf(let t): add(gi, toLeaf: t)
+                        case .node(let next): add(gi, toNode: next)
+                        }
                     }
+                    if case .leaf(let t) = edge { leafEdgeRan(t) }
                 }
             }
+            // Leaves some of whose edges never ran (their nodes got no gradient).
+            for t in accumulated.values { AutogradEngine.runPostAccumulateHooks(t) }
+            accumulated = [:]
+        }
+
+        /// Runs a leaf's post-accumulate hooks once no edge into it is left to run.
+        mutating func leafEdgeRan(_ t: Tensor) {
+            let id = ObjectIdentifier(t)
+            guard let left = leafEdges[id] else { return }
+            leafEdges[id] = left - 1
+            if left == 1, let leaf = accumulated.removeValue(forKey: id) { AutogradEngine.runPostAccumulateHooks(leaf) }
         }
 
         /// The nodes in an order where each comes after every node with an edge into it, so it
@@ -161,6 +187,10 @@ enum AutogradEngine {
             // with other nodes, and later accumulation writes into `grad` in place.
             meta.grad = createGraph ? g : noGrad { g.clone() }
         }
+    }
+
+    static func runPostAccumulateHooks(_ leaf: Tensor) {
+        for hook in leaf.meta.postAccumulateHooks { hook.body(leaf) }
     }
 
     /// Sums a gradient over the dimensions its input was broadcast along and converts it

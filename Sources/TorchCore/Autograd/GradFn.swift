@@ -83,4 +83,5 @@ final class AutogradMeta: @unchecked Sendable {
     var grad: Tensor?
     var gradFn: GradFn?
     var leafHooks: [(id: Int, body: (Tensor) -> Tensor?)] = []
+    var postAccumulateHooks: [(id: Int, body: (Tensor) -> Void)] = []
 }

@@ -60,6 +60,20 @@ extension Tensor {
         return RemovableHandle { [weak m] in m?.leafHooks.removeAll { $0.id == id } }
     }
 
+    /// Registers `hook`, called with this leaf after `backward()` has added all of the pass's
+    /// gradient into its `grad` (`register_post_accumulate_grad_hook`): once per pass, while
+    /// the pass goes on to other leaves. `DistributedDataParallel` starts reducing a bucket of
+    /// gradients from it. Returns a handle whose `remove()` unregisters it.
+    @discardableResult
+    public func registerPostAccumulateGradHook(_ hook: @escaping (Tensor) -> Void) -> RemovableHandle {
+        torchCheck(requiresGrad, "cannot register a hook on a tensor that doesn't require gradient")
+        torchCheck(isLeaf, "post accumulate grad hooks cannot be registered on non-leaf tensors")
+        let id = RemovableHandle.nextID()
+        let m = meta
+        m.postAccumulateHooks.append((id, hook))
+        return RemovableHandle { [weak m] in m?.postAccumulateHooks.removeAll { $0.id == id } }
+    }
+
     /// Computes the gradient of this tensor with respect to every leaf that requires grad,
     /// adding it to their `grad`.
     ///
@@ -172,5 +186,24 @@ public final class RemovableHandle: @unchecked Sendable {
     public func remove() {
         action?()
         action = nil
+    }
+}
+
+extension Tensor {
+    /// The leaves a backward pass from this tensor would reach (DistributedDataParallel's
+    /// search for unused parameters).
+    package func reachableLeaves() -> [Tensor] {
+        guard let root = gradFn else { return requiresGrad ? [self] : [] }
+        var leaves: [Tensor] = [], seen: Set<ObjectIdentifier> = [ObjectIdentifier(root)], stack = [root]
+        while let fn = stack.popLast() {
+            for edge in fn.edges {
+                switch edge {
+                case .node(let next)?: if seen.insert(ObjectIdentifier(next)).inserted { stack.append(next) }
+                case .leaf(let t)?: leaves.append(t)
+                case nil: break
+                }
+            }
+        }
+        return leaves
     }
 }

@@ -96,7 +96,7 @@ public class Tensor: @unchecked Sendable {
     }
 
     /// Pointer to the first element, untyped.
-    @inline(__always) var rawPointer: UnsafeMutableRawPointer {
+    @inline(__always) package var rawPointer: UnsafeMutableRawPointer {
         storage.data + storageOffset * dtype.itemSize
     }
 }

@@ -32,6 +32,9 @@ struct Fixture {
         return Tensor(raw.map { ($0 as! NSNumber).int64Value }, shape: shape, dtype: dtype)
     }
 
+    /// Every case's name.
+    var keys: [String] { Array(cases.keys) }
+
     /// A non-tensor value stored under `key` (a number, string or list).
     func value<T>(_ key: String, as: T.Type = T.self) -> T { cases[key] as! T }
 }
