@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "TorchVision", dependencies: ["TorchData", "CZlib"]),
         // Open MPI, loaded at run time (dlopen): nothing of MPI is needed to build.
         .target(name: "TorchDistributed", dependencies: ["TorchCore", "TorchNN", "TorchData"]),
-        .target(name: "TorchTrain", dependencies: ["TorchCore", "TorchNN", "TorchOptim", "TorchData", "TorchVision", "TorchBoard"]),
+        .target(name: "TorchTrain", dependencies: ["TorchCore", "TorchNN", "TorchOptim", "TorchData", "TorchVision", "TorchBoard", "TorchDistributed"]),
         // TensorBoard event files; Generated/ is made from Proto/ by scripts/generate-protos.
         .target(
             name: "TorchBoard",
@@ -63,7 +63,7 @@ let package = Package(
         .target(name: "Torch", dependencies: ["TorchCore", "TorchNN", "TorchOptim", "TorchData", "TorchVision", "TorchBoard", "TorchTrain"]),
         .executableTarget(
             name: "swifttorch",
-            dependencies: ["Torch", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Torch", "TorchDistributed", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "TensorBenchmarks",

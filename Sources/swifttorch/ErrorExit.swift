@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Torch
 import TorchVision
+import TorchDistributed
 
 /// Ends the process for `error`: help and version requests print as usual, an `ExitCode`
 /// exits with its code, everything else prints one line on stderr and exits with status 2.
@@ -17,6 +18,7 @@ func exitWithOneLine(_ error: Error) -> Never {
     case let e as LoadStateDictError: message = "the checkpoint does not fit the model: " + e.description
     case let e as BoardError: message = e.description
     case let e as TorchError: message = e.description
+    case let e as DistributedError: message = e.description
     default: message = SwiftTorch.message(for: error)
     }
     printError("swifttorch: error: " + oneLine(message))

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Torch
 import TorchVision
+import TorchDistributed
 
 /// `swifttorch train`: trains one model on Fashion-MNIST into a run folder.
 struct Train: ParsableCommand {
@@ -44,8 +45,19 @@ struct Train: ParsableCommand {
     var out: String?
     @Option(help: ArgumentHelp("Continue the run saved in this checkpoint.safetensors.", valueName: "checkpoint"))
     var resume: String?
+    @Option(help: ArgumentHelp("Train in N processes, data parallel over Open MPI (runs itself under mpirun -np N, one core each); --batch-size stays the whole batch, split over them.",
+                               valueName: "N"))
+    var nproc: Int?
+    @Option(help: ArgumentHelp("With --nproc: Open MPI's hostfile of the machines to use (lines `host slots=N`).", valueName: "file"))
+    var hostfile: String?
 
     func validate() throws {
+        if let nproc, nproc < 1 { throw ValidationError("--nproc must be at least 1, not \(nproc)") }
+        if hostfile != nil && nproc == nil { throw ValidationError("--hostfile goes with --nproc") }
+        if let nproc, hostfile == nil, !Distributed.isLaunchedByMPI, nproc > ProcessInfo.processInfo.activeProcessorCount {
+            throw ValidationError("--nproc \(nproc) is more than the \(ProcessInfo.processInfo.activeProcessorCount) cores here; give a --hostfile to use other machines")
+        }
+        if let hostfile, !FileManager.default.fileExists(atPath: hostfile) { throw ValidationError("--hostfile \(hostfile): no such file") }
         if resume != nil {
             let given = [("--model", model != nil), ("--batch-size", batchSize != nil), ("--lr", lr != nil),
                          ("--optimizer", optimizer != nil), ("--momentum", momentum != nil), ("--seed", seed != nil),
@@ -84,20 +96,30 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
+        if let nproc, nproc > 1, !Distributed.isLaunchedByMPI { try launch(nproc) }
         data.applyThreads()
-        if try isTextRun() { return try runText() }
+        if try isTextRun() {
+            if Distributed.isLaunchedByMPI { throw ValidationError("--nproc trains the image models; the char- models train in one process") }
+            return try runText()
+        }
+        // Under mpirun: this rank of the job; only rank 0 prints and writes the run's files.
+        let group = Distributed.isLaunchedByMPI ? try Distributed.initProcessGroup(timeout: .seconds(600)) : nil
+        let main = (group?.rank ?? 0) == 0
         let images = try data.loadData()
-        let (trainer, folder) = try begin(resuming: { checkpoint, folder in
-            try Trainer(resuming: checkpoint, epochs: epochs, data: images, folder: folder, logger: TensorBoardLogger(logDir: folder.path))
+        let (trainer, folder) = try begin(writing: main, resuming: { checkpoint, folder in
+            try Trainer(resuming: checkpoint, epochs: epochs, data: images, folder: main ? folder : nil,
+                        logger: main ? TensorBoardLogger(logDir: folder.path) : nil, group: group)
         }, new: { settings, folder in
-            try Trainer(settings: settings, data: images, folder: folder, logger: TensorBoardLogger(logDir: folder.path))
+            try Trainer(settings: settings, data: images, folder: main ? folder : nil, logger: main ? TensorBoardLogger(logDir: folder.path) : nil,
+                        group: group)
         })
-        print(header(trainer, folder))
+        if main { print(header(trainer, folder)) }
         let progress = ProgressDisplay()
         let stop = StopFlag()
         trainer.stopFlag = stop
-        trainer.onProgress = progress.update
+        if main { trainer.onProgress = progress.update }
         trainer.onEpochEnd = { row, _ in
+            guard main else { return }
             progress.clear()
             print(epochLine(row, epochs: trainer.settings.epochs))
         }
@@ -107,12 +129,45 @@ struct Train: ParsableCommand {
         case .finished:
             if let test = trainer.lastEvaluation {
                 print("test accuracy \(percent(test.accuracy)) on \(trainer.data.test.count) images; run folder \(folder.path)")
-            } else {
+            } else if main {
                 print("run folder \(folder.path)")
             }
+            Distributed.destroyProcessGroup()
         case .stopped(let completed):
-            try stopped(after: completed, folder)
+            if main { try stopped(after: completed, folder) }
+            throw ExitCode(130)
         }
+    }
+
+    /// `--nproc N`: runs this command again under `mpirun -np N` (with `--hostfile`), the seed
+    /// and the run folder fixed first so that every rank uses the same; exits with mpirun's status.
+    private func launch(_ nproc: Int) throws -> Never {
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map { "\($0)/mpirun" }
+        guard let mpirun = path.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw ValidationError("--nproc needs Open MPI's mpirun: apt-get install openmpi-bin (scripts/setup installs it)")
+        }
+        var forwarded: [String] = []
+        var rest = Array(CommandLine.arguments.drop { $0 != "train" }.dropFirst())[...]
+        while let arg = rest.popFirst() {
+            if arg == "--nproc" || arg == "--hostfile" { _ = rest.popFirst(); continue }
+            if arg.hasPrefix("--nproc=") || arg.hasPrefix("--hostfile=") { continue }
+            forwarded.append(arg)
+        }
+        if resume == nil {
+            if seed == nil { forwarded += ["--seed", String(UInt64.random(in: 0...UInt64(UInt32.max)))] }
+            if out == nil { forwarded += ["--out", SummaryWriter.defaultLogDir(comment: "-" + (model ?? TrainingSettings().model))] }
+        }
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        var arguments = ["-np", String(nproc)] + (hostfile.map { ["--hostfile", $0] } ?? [])
+        if getuid() == 0 { arguments.append("--allow-run-as-root") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: mpirun)
+        process.arguments = arguments + [executable, "train"] + forwarded
+        // Ctrl-C reaches mpirun, which passes it to the ranks; this process waits for their status.
+        signal(SIGINT, SIG_IGN)
+        try process.run()
+        process.waitUntilExit()
+        throw ExitCode(process.terminationStatus)
     }
 
     /// `--model char-lstm`/`char-transformer`: ``TextTrainer`` on the fortunes, a sample
@@ -155,19 +210,19 @@ struct Train: ParsableCommand {
 
     /// The trainer and its run folder: `--resume`'s checkpoint continued in its folder (or
     /// `--out`), or a new run of the options' settings (a random seed unless `--seed`).
-    private func begin<T>(resuming: (TrainingCheckpoint, RunFolder) throws -> T,
+    private func begin<T>(writing: Bool = true, resuming: (TrainingCheckpoint, RunFolder) throws -> T,
                           new: (TrainingSettings, RunFolder) throws -> T) throws -> (T, RunFolder) {
         if let resume {
             let checkpoint = try TrainingCheckpoint.load(from: resume)
             let folder = RunFolder(out ?? (resume as NSString).deletingLastPathComponent)
-            try folder.create()
+            if writing { try folder.create() }
             let trainer = try resuming(checkpoint, folder)
-            print("resuming \(resume) after epoch \(checkpoint.epoch) of \(epochs ?? checkpoint.settings.epochs)")
+            if writing { print("resuming \(resume) after epoch \(checkpoint.epoch) of \(epochs ?? checkpoint.settings.epochs)") }
             return (trainer, folder)
         }
         let settings = settings(seed: seed ?? UInt64.random(in: 0...UInt64(UInt32.max)))
         let folder = RunFolder(out ?? SummaryWriter.defaultLogDir(comment: "-" + settings.model))
-        try folder.create()
+        if writing { try folder.create() }
         return (try new(settings, folder), folder)
     }
 
@@ -185,6 +240,7 @@ struct Train: ParsableCommand {
         let s = trainer.settings
         var text = "training \(s.model) on \(trainer.data.train.count) Fashion-MNIST images (testing on \(trainer.data.test.count)): "
         text += "\(s.optimizer) lr \(s.lr), batch size \(s.batchSize), \(s.epochs) epoch\(s.epochs == 1 ? "" : "s"), seed \(s.seed)"
+        if let group = trainer.group { text += ", \(group.worldSize) processes (batches of \(s.batchSize / group.worldSize) each)" }
         if s.normalize, let mean = s.mean, let std = s.std { text += String(format: ", normalized (%.4f, %.4f)", mean, std) }
         return text + " → \(folder.path)"
     }

@@ -19,6 +19,10 @@ extension CLITests {
                 (["eval", mlp], "does not fit the model"),
                 (["train", "--limit", "10", "--out", file.appendingPathComponent("run").path], "is a file, not a folder"),
                 (["predict", mlp, "--model", "mlp", file.path], "not a PNG file"),
+                (["train", "--nproc", "0"], "--nproc must be at least 1"),
+                (["train", "--hostfile", file.path], "--hostfile goes with --nproc"),
+                (["train", "--nproc", "64"], "more than the"),
+                (["train", "--nproc", "2", "--hostfile", dir.appendingPathComponent("no-hosts").path], "no such file"),
             ]
             for (i, c) in cases.enumerated() {
                 let result = try CLIRunner.run(c.args, logs: dir, name: "case\(i)")

@@ -191,6 +191,15 @@ public final class RunManager {
         epochLabeled += labels.shape[0]
     }
 
+    /// Replaces the epoch's running totals (loss sum, correct count, samples, labeled samples)
+    /// by `combine` of them: a sum over the ranks of a distributed run, so the row is the
+    /// whole run's.
+    public func combineEpochTotals(_ combine: ([Double]) throws -> [Double]) rethrows {
+        let totals = try combine([epochLoss, Double(epochNumCorrect), Double(epochSamples), Double(epochLabeled)])
+        torchCheck(totals.count == 4, "RunManager.combineEpochTotals: expected 4 totals, got \(totals.count)")
+        (epochLoss, epochNumCorrect, epochSamples, epochLabeled) = (totals[0], Int(totals[1]), Int(totals[2]), Int(totals[3]))
+    }
+
     /// Ends the epoch: records its row (with `metrics` as extra columns after `accuracy`),
     /// shows the table and tells the logger. Returns the row.
     ///

@@ -4,6 +4,7 @@ import TorchNN
 import TorchOptim
 import TorchData
 import TorchVision
+import TorchDistributed
 
 /// The training loop of `swifttorch train` and `sweep`, for the course's Fashion-MNIST
 /// models: one run of ``TrainingSettings`` through a ``RunManager``, the test set evaluated
@@ -21,6 +22,12 @@ import TorchVision
 /// let outcome = try trainer.train()
 /// // later: try Trainer(resuming: TrainingCheckpoint.load(from: folder.checkpoint), data: data, ...)
 /// ```
+///
+/// Distributed (`group` of several ranks, under `mpirun`): the model is wrapped in
+/// ``DistributedDataParallel``, each rank trains on its ``DistributedSampler`` share in batches
+/// of `batchSize / worldSize` (so the global batch is the settings' `batchSize`), the epoch's
+/// loss and accuracy are summed over the ranks, and rank 0 evaluates the test set; give the
+/// other ranks no folder and no logger, so only rank 0 writes the run's files.
 ///
 /// Exact resumption: the model is initialized after `manualSeed(settings.seed)`, epoch `e`
 /// shuffles with a generator seeded by ``TrainingSettings/shuffleSeed(epoch:)`` (so the data
@@ -50,6 +57,8 @@ public final class Trainer {
     public var onProgress: ((TrainingProgress) -> Void)?
     /// Called after every epoch with its row and the test set's evaluation, once its files are written.
     public var onEpochEnd: ((EpochResult, Evaluation?) -> Void)?
+    /// The ranks training together, or `nil` for one process.
+    public let group: ProcessGroup?
     /// The number of epochs done (and saved).
     public private(set) var completedEpochs: Int
     /// The test set's evaluation after the last completed epoch.
@@ -57,13 +66,15 @@ public final class Trainer {
 
     private let previous: [EpochResult]
     private let shuffleGenerator = Generator()
+    /// The model as trained: `model`, or its DistributedDataParallel wrapper.
+    private let trained: Module
 
     /// A new run: seeds the global generator with `settings.seed`, then makes the model and
     /// the optimizer. `run` defaults to ``TrainingSettings/run``. Throws
     /// ``TrainingError/invalidSetting(_:)`` for settings out of range.
     public init(settings: TrainingSettings, data: TrainingData, run: Run? = nil,
                 manager: RunManager = RunManager(display: .none), folder: RunFolder? = nil,
-                logger: (any RunLogger)? = nil) throws {
+                logger: (any RunLogger)? = nil, group: ProcessGroup? = nil) throws {
         var settings = settings
         try settings.validate()
         try Self.checkImageModel(settings)
@@ -72,6 +83,7 @@ public final class Trainer {
         manualSeed(settings.seed)
         model = try settings.makeModel()
         optimizer = try settings.makeOptimizer(model.parameters())
+        (self.group, trained) = try Self.distribute(model, settings, group)
         self.settings = settings
         self.data = data
         self.run = run ?? settings.run
@@ -88,7 +100,7 @@ public final class Trainer {
     /// tensors don't fit its model and optimizer.
     public init(resuming checkpoint: TrainingCheckpoint, epochs: Int? = nil, data: TrainingData, run: Run? = nil,
                 manager: RunManager = RunManager(display: .none), folder: RunFolder? = nil,
-                logger: (any RunLogger)? = nil) throws {
+                logger: (any RunLogger)? = nil, group: ProcessGroup? = nil) throws {
         var settings = checkpoint.settings
         if let epochs { settings.epochs = epochs }
         try settings.validate()
@@ -98,6 +110,7 @@ public final class Trainer {
         model = try settings.makeModel()
         optimizer = try settings.makeOptimizer(model.parameters())
         try checkpoint.restore(model, optimizer)
+        (self.group, trained) = try Self.distribute(model, settings, group)
         self.settings = settings
         self.data = data
         self.run = run ?? settings.run
@@ -106,6 +119,15 @@ public final class Trainer {
         self.logger = logger
         completedEpochs = checkpoint.epoch
         previous = checkpoint.results
+    }
+
+    /// The group when it has several ranks, and the model to train: wrapped for them.
+    private static func distribute(_ model: Module, _ settings: TrainingSettings, _ group: ProcessGroup?) throws -> (ProcessGroup?, Module) {
+        guard let group, group.worldSize > 1 else { return (nil, model) }
+        if settings.batchSize % group.worldSize != 0 {
+            throw TrainingError.invalidSetting("the batch size \(settings.batchSize) does not split evenly over \(group.worldSize) processes")
+        }
+        return (group, try DistributedDataParallel(model, group: group))
     }
 
     private static func checkImageModel(_ settings: TrainingSettings) throws(TrainingError) {
@@ -120,8 +142,9 @@ public final class Trainer {
     /// run's files (``TrainingError``, `SerializationError`) and of the logger.
     public func train() throws -> TrainingOutcome {
         try folder?.create()
-        let loader = DataLoader(data.train, batchSize: settings.batchSize, shuffle: settings.shuffle,
-                                numWorkers: settings.numWorkers, generator: shuffleGenerator)
+        let sampler = group.map { DistributedSampler(count: data.train.count, numReplicas: $0.worldSize, rank: $0.rank, shuffle: settings.shuffle, seed: settings.seed) }
+        let loader = sampler.map { DataLoader(data.train, batchSize: settings.batchSize / group!.worldSize, sampler: $0, numWorkers: settings.numWorkers) }
+            ?? DataLoader(data.train, batchSize: settings.batchSize, shuffle: settings.shuffle, numWorkers: settings.numWorkers, generator: shuffleGenerator)
         let sample: () throws -> (Tensor, Tensor)? = { [loader] in
             var pass = loader.batches()
             return try pass.next()
@@ -132,8 +155,9 @@ public final class Trainer {
             try manager.resumeRun(run, network: model, datasetCount: data.train.count, previous: previous,
                                   logger: logger, sampleBatch: sample)
         }
-        _ = model.train()
+        _ = trained.train()
         while completedEpochs < settings.epochs {
+            sampler?.setEpoch(completedEpochs + 1)
             guard try trainEpoch(completedEpochs + 1, loader) else {
                 try manager.stopRun()
                 return .stopped(completedEpochs: completedEpochs)
@@ -145,15 +169,15 @@ public final class Trainer {
 
     /// One epoch; `false` when stopped before its end.
     private func trainEpoch(_ epoch: Int, _ loader: DataLoader<LabeledImages, (Tensor, Tensor)>) throws -> Bool {
-        if stopFlag.isSet { return false }
+        if try stopRequested() { return false }
         shuffleGenerator.manualSeed(settings.shuffleSeed(epoch: epoch))
         manager.beginEpoch()
         let start = ContinuousClock.now
         var batches = loader.batches()
         var batch = 0
         while let (images, labels) = try batches.next() {
-            if stopFlag.isSet { return false }
-            let preds = model(images)
+            if try stopRequested() { return false }
+            let preds = trained(images)
             let loss = F.crossEntropy(preds, labels)
             optimizer.zeroGrad()
             loss.backward()
@@ -162,11 +186,18 @@ public final class Trainer {
             manager.trackNumCorrect(preds: preds, labels: labels)
             batch += 1
             onProgress?(manager.progress(epoch: epoch, of: settings.epochs, batch: batch, of: loader.count,
-                                         totalSamples: data.train.count, since: start))
+                                         totalSamples: data.train.count, since: start, ranks: group?.worldSize ?? 1))
+        }
+        if let group {
+            try manager.combineEpochTotals { totals in
+                let t = Tensor(totals, shape: [totals.count], dtype: .float64)
+                try group.allReduce(t, op: .sum)
+                return t.toArray(Double.self)
+            }
         }
         var evaluation: Evaluation?
         var metrics: [(String, RunValue)] = []
-        if data.test.count > 0 {
+        if data.test.count > 0 && (group?.rank ?? 0) == 0 {
             let result = try Evaluation(model, data.test)
             evaluation = result
             metrics = [("test loss", .double(result.loss)), ("test accuracy", .double(result.accuracy))]
@@ -177,6 +208,14 @@ public final class Trainer {
         try writeFiles(evaluation)
         onEpochEnd?(row, evaluation)
         return true
+    }
+
+    /// Whether to stop: the stop flag, set on any rank (all ranks must stop at the same batch).
+    private func stopRequested() throws -> Bool {
+        guard let group else { return stopFlag.isSet }
+        let flag = Tensor([stopFlag.isSet ? Int32(1) : 0], shape: [1], dtype: .int32)
+        try group.allReduce(flag, op: .max)
+        return flag.toArray(Int32.self)[0] != 0
     }
 
     /// The rows of this run so far.

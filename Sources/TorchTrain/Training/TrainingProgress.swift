@@ -40,10 +40,11 @@ public enum TrainingOutcome: Equatable, Sendable {
 
 extension RunManager {
     /// The progress of the epoch begun at `start`, after `batch` of `batches` batches.
+    /// `ranks` processes each at that point of their share count as `ranks` times this one's samples.
     func progress(epoch: Int, of epochs: Int, batch: Int, of batches: Int, totalSamples: Int,
-                  since start: ContinuousClock.Instant) -> TrainingProgress {
+                  since start: ContinuousClock.Instant, ranks: Int = 1) -> TrainingProgress {
         let d = ContinuousClock.now - start
-        return TrainingProgress(epoch: epoch, epochs: epochs, batch: batch, batches: batches, samples: epochSamples,
+        return TrainingProgress(epoch: epoch, epochs: epochs, batch: batch, batches: batches, samples: min(epochSamples * ranks, totalSamples),
                                 totalSamples: totalSamples, runningLoss: epochSamples > 0 ? epochLoss / Double(epochSamples) : 0,
                                 elapsed: Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
     }
