@@ -76,6 +76,11 @@ let package = Package(
             path: "Benchmarks/ConvBenchmarks"
         ),
         .executableTarget(
+            name: "DistributedBenchmarks",
+            dependencies: ["TorchCore", "TorchDistributed"],
+            path: "Benchmarks/DistributedBenchmarks"
+        ),
+        .executableTarget(
             name: "DataLoaderBenchmarks",
             dependencies: ["Torch", "TorchVision"],
             path: "Benchmarks/DataLoaderBenchmarks"
