@@ -10,7 +10,8 @@ import TorchNN
 /// gradients, so the same optimizer step keeps the replicas identical. As PyTorch's:
 /// - construction copies rank 0's parameters and buffers to every rank (after checking that
 ///   all ranks hold the same parameter shapes);
-/// - gradients are averaged in buckets of about `bucketCapMB` MiB (the first 1 MiB), filled in
+/// - gradients are averaged in buckets of about `bucketCapMB` MiB (by default 25, the first
+///   bucket 1), filled in
 ///   reverse parameter order, each scaled by `1 / worldSize` and summed across ranks as soon as
 ///   its last gradient is ready, while the backward pass goes on;
 /// - buffers (batch norm's running statistics) are copied from rank 0 before each forward
@@ -47,11 +48,12 @@ public final class DistributedDataParallel: Module {
     ///
     /// - Parameters:
     ///   - group: the ranks (the default process group, made if needed).
-    ///   - bucketCapMB: the size at which a bucket closes, in MiB (PyTorch's 25).
+    ///   - bucketCapMB: the size at which a bucket closes, in MiB; by default 25, and 1 for the
+    ///     first bucket (so the first reduction starts early), as PyTorch's.
     /// - Throws: `DistributedError` when the ranks' models differ or the broadcast fails.
-    public init(_ module: Module, group: ProcessGroup? = nil, bucketCapMB: Double = 25, findUnusedParameters: Bool = false,
+    public init(_ module: Module, group: ProcessGroup? = nil, bucketCapMB: Double? = nil, findUnusedParameters: Bool = false,
                 broadcastBuffers: Bool = true) throws {
-        torchCheck(bucketCapMB > 0, "DistributedDataParallel: bucketCapMB must be positive, got \(bucketCapMB)")
+        torchCheck(bucketCapMB.map { $0 > 0 } ?? true, "DistributedDataParallel: bucketCapMB must be positive, got \(bucketCapMB ?? 0)")
         self.module = module
         self.group = try group ?? Distributed.initProcessGroup()
         self.findUnusedParameters = findUnusedParameters
@@ -61,7 +63,8 @@ public final class DistributedDataParallel: Module {
         if self.group.worldSize > 1 {
             try verifyShapes(module.namedParameters().map(\.parameter.shape), self.group)
             try broadcastCoalesced(module.parameters().map { $0 as Tensor } + module.buffers(), group: self.group)
-            reducer = GradientReducer(parameters, group: self.group, capBytes: Int(bucketCapMB * 1_048_576))
+            let cap = Int((bucketCapMB ?? 25) * 1_048_576)
+            reducer = GradientReducer(parameters, group: self.group, capBytes: cap, firstCapBytes: bucketCapMB == nil ? 1_048_576 : cap)
         } else {
             reducer = nil
         }
@@ -84,6 +87,11 @@ public final class DistributedDataParallel: Module {
         }
         return output
     }
+
+    /// Each gradient bucket's parameters in the order they are reduced, as indices into
+    /// `module.parameters()` (those that require grad): PyTorch's
+    /// `rebuilt_per_bucket_param_indices`. Empty for a group of one process.
+    public var bucketParameterIndices: [[Int]] { reducer?.bucketMembers ?? [] }
 
     /// Runs `body` without averaging gradients (`no_sync()`): the forward and backward passes
     /// inside it accumulate into `grad` locally, and the first synchronized backward after it

@@ -25,9 +25,9 @@ final class GradientReducer {
     private var detectsUnused = false
     private var hooks: [RemovableHandle] = []
 
-    /// Buckets in reverse parameter order: the first closes at 1 MiB, the others at `capBytes`
-    /// (a bucket closes once it reaches its cap, so it overshoots by up to one tensor).
-    init(_ parameters: [Parameter], group: ProcessGroup, capBytes: Int) {
+    /// Buckets in reverse parameter order: the first closes at `firstCapBytes`, the others at
+    /// `capBytes` (a bucket closes once it reaches its cap, so it overshoots by up to one tensor).
+    init(_ parameters: [Parameter], group: ProcessGroup, capBytes: Int, firstCapBytes: Int) {
         self.parameters = parameters
         self.group = group
         ready = Array(repeating: false, count: parameters.count)
@@ -48,7 +48,7 @@ final class GradientReducer {
             b.members.append(i)
             b.bytes += p.numel * p.elementSize
             open[p.dtype] = b
-            if b.bytes >= (buckets.isEmpty ? min(capBytes, 1_048_576) : capBytes) { close(p.dtype) }
+            if b.bytes >= (buckets.isEmpty ? firstCapBytes : capBytes) { close(p.dtype) }
         }
         for dtype in DType.allCases { close(dtype) }
         for (i, p) in parameters.enumerated() {
@@ -57,6 +57,9 @@ final class GradientReducer {
     }
 
     deinit { hooks.forEach { $0.remove() } }
+
+    /// Each bucket's parameters, as indices into the module's parameters that require grad.
+    var bucketMembers: [[Int]] { buckets.map(\.members) }
 
     /// Before a synchronized backward pass: every bucket waits for all of its gradients again.
     /// With `findUnused`, the parameters the graph from `output` does not reach are ready now.

@@ -142,10 +142,20 @@ func buffersFollowRankZero(_ group: ProcessGroup) throws {
     check(!(try identicalOnAllRanks(flat(inner.buffers().filter(\.dtype.isFloatingPoint)), group)), "each rank's own update follows the broadcast")
 }
 
+/// PyTorch's buckets for ten `Linear(1024, 1024)` (DISTRIBUTED.md §1.3, after its rebuild).
+func bucketsAsPyTorch(_ group: ProcessGroup) throws {
+    let make = { Sequential((0..<10).map { _ in Linear(inFeatures: 1024, outFeatures: 1024) as Module }) }
+    let byDefault = try DistributedDataParallel(make()).bucketParameterIndices
+    check(byDefault == [[19, 18], Array((4...17).reversed()), [3, 2, 1, 0]], "default buckets \(byDefault)")
+    let tenMiB = try DistributedDataParallel(make(), bucketCapMB: 10).bucketParameterIndices
+    check(tenMiB == [Array((14...19).reversed()), Array((8...13).reversed()), Array((2...7).reversed()), [1, 0]], "10 MiB buckets \(tenMiB)")
+}
+
 let group = try Distributed.initProcessGroup(timeout: CommandLine.arguments.dropFirst().first == "timeout" ? .seconds(2) : .seconds(60))
 switch CommandLine.arguments.dropFirst().first ?? "all" {
 case "all":
     try collectives(group)
+    try bucketsAsPyTorch(group)
     try halfBatchesMatchTheFullBatch(group)
     try noSyncAveragesTheAccumulatedSum(group)
     try unusedParameters(group)

@@ -169,14 +169,14 @@ public final class Trainer {
 
     /// One epoch; `false` when stopped before its end.
     private func trainEpoch(_ epoch: Int, _ loader: DataLoader<LabeledImages, (Tensor, Tensor)>) throws -> Bool {
-        if try stopRequested() { return false }
+        if try stopRequested(batch: 0) { return false }
         shuffleGenerator.manualSeed(settings.shuffleSeed(epoch: epoch))
         manager.beginEpoch()
         let start = ContinuousClock.now
         var batches = loader.batches()
         var batch = 0
         while let (images, labels) = try batches.next() {
-            if try stopRequested() { return false }
+            if try stopRequested(batch: batch) { return false }
             let preds = trained(images)
             let loss = F.crossEntropy(preds, labels)
             optimizer.zeroGrad()
@@ -210,9 +210,11 @@ public final class Trainer {
         return true
     }
 
-    /// Whether to stop: the stop flag, set on any rank (all ranks must stop at the same batch).
-    private func stopRequested() throws -> Bool {
+    /// Whether to stop before batch `batch` (from 0): the stop flag; in a distributed run, set
+    /// on any rank, asked every 10 batches so that all ranks stop at the same one.
+    private func stopRequested(batch: Int) throws -> Bool {
         guard let group else { return stopFlag.isSet }
+        guard batch % 10 == 0 else { return false }
         let flag = Tensor([stopFlag.isSet ? Int32(1) : 0], shape: [1], dtype: .int32)
         try group.allReduce(flag, op: .max)
         return flag.toArray(Int32.self)[0] != 0
