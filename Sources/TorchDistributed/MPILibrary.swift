@@ -26,6 +26,7 @@ final class MPILibrary: @unchecked Sendable {
     let commSize: @convention(c) (Handle, UnsafeMutablePointer<Int32>) -> Int32
     let setErrorHandler: @convention(c) (Handle, Handle) -> Int32
     let errorString: @convention(c) (Int32, UnsafeMutablePointer<CChar>, UnsafeMutablePointer<Int32>) -> Int32
+    let allreduce: @convention(c) (UnsafeRawPointer?, UnsafeMutableRawPointer?, Int32, Handle, Handle, Handle) -> Int32
     let iallreduce: @convention(c) (UnsafeRawPointer?, UnsafeMutableRawPointer?, Int32, Handle, Handle, Handle, UnsafeMutablePointer<Request>) -> Int32
     let ibcast: @convention(c) (UnsafeMutableRawPointer?, Int32, Handle, Int32, Handle, UnsafeMutablePointer<Request>) -> Int32
     let iallgather: @convention(c) (UnsafeRawPointer?, Int32, Handle, UnsafeMutableRawPointer?, Int32, Handle, Handle, UnsafeMutablePointer<Request>) -> Int32
@@ -64,6 +65,7 @@ final class MPILibrary: @unchecked Sendable {
         commSize = try function("MPI_Comm_size", as: type(of: commSize))
         setErrorHandler = try function("MPI_Comm_set_errhandler", as: type(of: setErrorHandler))
         errorString = try function("MPI_Error_string", as: type(of: errorString))
+        allreduce = try function("MPI_Allreduce", as: type(of: allreduce))
         iallreduce = try function("MPI_Iallreduce", as: type(of: iallreduce))
         ibcast = try function("MPI_Ibcast", as: type(of: ibcast))
         iallgather = try function("MPI_Iallgather", as: type(of: iallgather))
