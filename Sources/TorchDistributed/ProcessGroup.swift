@@ -86,7 +86,7 @@ public final class ProcessGroup: @unchecked Sendable {
         let out = Tensor.empty([worldSize] + tensor.shape, dtype: tensor.dtype)
         let bytes = Int32(tensor.numel * tensor.elementSize)
         if worldSize == 1 { _ = noGrad { out[0].copy_(tensor) } }
-        try collective(.allGather, tensor, extra: 0) { mpi, request in
+        try collective(.allGather, tensor, extra: 0, writes: false) { mpi, request in
             mpi.iallgather(tensor.rawPointer, bytes, mpi.byte, out.rawPointer, bytes, mpi.byte, mpi.commWorld, request)
         }
         return (0..<worldSize).map { out[$0] }
@@ -100,7 +100,7 @@ public final class ProcessGroup: @unchecked Sendable {
                    "reduceScatter: the first dimension (\(tensor.shape.first ?? 0)) must be a multiple of the world size \(worldSize)")
         let out = Tensor.empty([tensor.shape[0] / worldSize] + tensor.shape.dropFirst(), dtype: tensor.dtype)
         if worldSize == 1 { _ = noGrad { out.copy_(tensor) } }
-        try collective(.reduceScatter, tensor, extra: op.rawValue) { mpi, request in
+        try collective(.reduceScatter, tensor, extra: op.rawValue, writes: false) { mpi, request in
             mpi.ireduceScatterBlock(tensor.rawPointer, out.rawPointer, Int32(out.numel), type(mpi), try mpiOp(op, mpi), mpi.commWorld, request)
         }
         if op == .avg && worldSize > 1 { divide(out, by: worldSize) }
@@ -190,8 +190,9 @@ public final class ProcessGroup: @unchecked Sendable {
     }
 
     /// Checks that all ranks make the same call, then runs `start` and waits for it.
-    /// `blocking`: `start` runs the whole collective (it returns when done).
-    private func collective(_ kind: Kind, _ tensor: Tensor?, extra: Int, blocking: Bool = false,
+    /// `blocking`: `start` runs the whole collective (it returns when done). `tensor` is
+    /// described to the other ranks and, when `writes`, counted as written in place.
+    private func collective(_ kind: Kind, _ tensor: Tensor?, extra: Int, blocking: Bool = false, writes: Bool = true,
                             _ start: (MPILibrary, UnsafeMutablePointer<MPILibrary.Request>) throws -> Int32) throws {
         lock.lock()
         defer { lock.unlock() }
@@ -204,7 +205,7 @@ public final class ProcessGroup: @unchecked Sendable {
             var request: MPILibrary.Request = nil
             try mpi.check(try start(mpi, &request), "\(kind.name) (call \(call)) on rank \(rank)")
             if !blocking { try wait(&request, "\(kind.name) (call \(call))", mpi) }
-            tensor?.markWritten()
+            if writes { tensor?.markWritten() }
         } catch let error as DistributedError {
             broken = error
             throw error
