@@ -14,9 +14,9 @@ import ExampleSupport
 
 /// The tutorial's `TinyModel`: two linear layers with a ReLU between them and a softmax.
 final class TinyModel: Module {
-    let linear1 = Linear(inFeatures: 100, outFeatures: 200)
+    let linear1 = Linear(100, 200)
     let activation = ReLU()
-    let linear2 = Linear(inFeatures: 200, outFeatures: 10)
+    let linear2 = Linear(200, 10)
     let softmax = Softmax()
 
     override func forward(_ x: Tensor) -> Tensor {
@@ -42,7 +42,7 @@ runExample {
     print(Parameter(Tensor([[1, 2], [3, 4]], dtype: .float32)))
 
     section("Linear layers")
-    let lin = Linear(inFeatures: 3, outFeatures: 2)
+    let lin = Linear(3, 2)
     let x = Tensor.rand([1, 3])
     print("Input:"); print(x)
     print("\nWeight and Bias parameters:")
@@ -97,14 +97,14 @@ runExample {
     section("Max pooling")
     let myTensor = Tensor.rand([1, 6, 6])
     print(myTensor)
-    let maxPoolLayer = MaxPool2d(kernelSize: 3)
+    let maxPoolLayer = MaxPool2d(3)
     print(maxPoolLayer(myTensor))
 
     section("Normalization")
     let scaled = Tensor.rand([1, 4, 4]) * 20 + 5
     print(scaled)
     print(scaled.mean())
-    let normLayer = BatchNorm1d(numFeatures: 4)
+    let normLayer = BatchNorm1d(4)
     let normed = normLayer(scaled)
     print(normed)
     print(normed.mean())

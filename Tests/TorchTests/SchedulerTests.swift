@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TorchCore
 import TorchOptim
@@ -57,6 +58,22 @@ private func schedule(_ optimizer: Optimizer, _ scheduler: LRScheduler,
     @Test func cosineAnnealingLR() {
         let o = sgd()
         expectClose(schedule(o, CosineAnnealingLR(o, tMax: 10, etaMin: 0.001)).0, f["cosine"], rtol: 1e-14, atol: 1e-17)
+    }
+
+    @Test func lambdaLR() {
+        let o = sgd()
+        let s = LambdaLR(o) { epoch in Foundation.pow(0.95, Double(epoch)) }
+        expectClose(schedule(o, s).0, f["lambda"], rtol: 1e-15, atol: 0)
+        let a = adam()
+        let perGroup = LambdaLR(a, lrLambdas: [{ 1.0 / Double($0 + 1) }, { $0 >= 10 ? 0.5 : Swift.min(1.0, Double($0 + 1) / 5) }])
+        expectClose(schedule(a, perGroup).0, f["lambda_per_group"], rtol: 1e-15, atol: 0)
+    }
+
+    @Test func lambdaLRNeedsOneFunctionPerGroup() async {
+        let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = LambdaLR(SGD(twoGroups(), lr: 0.1), lrLambdas: [{ _ in 1 }])
+        }
+        #expect(errorText(r).contains("Expected 2 lr_lambdas, but got 1"))
     }
 
     @Test func oneCycleLRWithMomentum() {

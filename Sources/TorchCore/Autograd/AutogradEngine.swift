@@ -11,7 +11,7 @@ enum AutogradEngine {
     /// Runs the pass from `roots` (each with the gradient of its output) and, when capturing,
     /// returns one gradient per requested tensor (nil where none reached it).
     static func run(_ roots: [(tensor: Tensor, gradient: Tensor)], retainGraph: Bool, createGraph: Bool, sink: Sink) -> [Tensor?] {
-        GradMode.$isEnabled.withValue(createGraph) {
+        GradMode.$scoped.withValue(createGraph) {
             var pass = Pass(sink: sink, createGraph: createGraph)
             for (t, g) in roots {
                 if let fn = t.gradFn { pass.add(g, toNode: fn) } else { pass.add(g, toLeaf: t) }

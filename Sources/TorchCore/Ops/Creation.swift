@@ -2,17 +2,26 @@
 /// The dtype defaults as in PyTorch: the default float dtype for fills, ranges by their inputs.
 extension Tensor {
     /// A tensor filled with `value`, dtype inferred from it unless given (`torch.full`).
-    public static func full<S: TensorElement>(_ shape: [Int], _ value: S, dtype: DType? = nil) -> Tensor {
+    /// `requiresGrad: true` makes it a leaf that autograd tracks, as PyTorch's `requires_grad=True`.
+    public static func full<S: TensorElement>(_ shape: [Int], _ value: S, dtype: DType? = nil,
+                                              requiresGrad: Bool = false) -> Tensor {
         checkShape(shape, op: "full")
         let t = Tensor(uninitializedShape: shape, dtype: dtype ?? S.inferredDType)
         t.backend.fill(t, with: value.scalarValue)
-        return t
+        return t.requiringGrad(requiresGrad)
     }
 
     /// A tensor of zeros (`torch.zeros`).
-    public static func zeros(_ shape: [Int], dtype: DType = DType.defaultFloat) -> Tensor { full(shape, 0, dtype: dtype) }
+    public static func zeros(_ shape: [Int], dtype: DType = DType.defaultFloat, requiresGrad: Bool = false) -> Tensor {
+        full(shape, 0, dtype: dtype, requiresGrad: requiresGrad)
+    }
     /// A tensor of ones (`torch.ones`).
-    public static func ones(_ shape: [Int], dtype: DType = DType.defaultFloat) -> Tensor { full(shape, 1, dtype: dtype) }
+    public static func ones(_ shape: [Int], dtype: DType = DType.defaultFloat, requiresGrad: Bool = false) -> Tensor {
+        full(shape, 1, dtype: dtype, requiresGrad: requiresGrad)
+    }
+
+    /// `self` with `requiresGrad` set when `flag` is true: the factories' `requiresGrad:` argument.
+    func requiringGrad(_ flag: Bool) -> Tensor { flag ? requiresGrad_(true) : self }
 
     /// A tensor whose memory is not initialized (`torch.empty`): its values are whatever was there.
     public static func empty(_ shape: [Int], dtype: DType = DType.defaultFloat) -> Tensor {
@@ -38,7 +47,8 @@ extension Tensor {
     /// Tensor.arange(0, 1, step: 0.25)           // tensor([0.0000, 0.2500, 0.5000, 0.7500])
     /// Tensor.arange(24, dtype: .float32)
     /// ```
-    public static func arange<S: TensorElement & Comparable>(_ start: S, _ end: S, step: S, dtype: DType? = nil) -> Tensor {
+    public static func arange<S: TensorElement & Comparable>(_ start: S, _ end: S, step: S, dtype: DType? = nil,
+                                                             requiresGrad: Bool = false) -> Tensor {
         let s = start.doubleValue, e = end.doubleValue, st = step.doubleValue
         torchCheck(st != 0, "arange: step must be nonzero")
         torchCheck((st > 0 && e >= s) || (st < 0 && e <= s), "arange: upper bound and larger bound inconsistent with step sign")
@@ -48,17 +58,18 @@ extension Tensor {
                       : Int(((e - s) / st).rounded(.up))
         let t = Tensor(uninitializedShape: [Swift.max(n, 0)], dtype: dt)
         fillRange(t, count: n) { i in isInt ? .int(start.int64Value + Int64(i) * step.int64Value) : .double(s + Double(i) * st) }
-        return t
+        return t.requiringGrad(requiresGrad)
     }
 
     /// `0, 1, ..., end-1`.
-    public static func arange<S: TensorElement & Comparable>(_ end: S, dtype: DType? = nil) -> Tensor {
-        arange(S.fromInt64(0), end, step: S.fromInt64(1), dtype: dtype)
+    public static func arange<S: TensorElement & Comparable>(_ end: S, dtype: DType? = nil, requiresGrad: Bool = false) -> Tensor {
+        arange(S.fromInt64(0), end, step: S.fromInt64(1), dtype: dtype, requiresGrad: requiresGrad)
     }
 
     /// `start, start+1, ..., end-1`.
-    public static func arange<S: TensorElement & Comparable>(_ start: S, _ end: S, dtype: DType? = nil) -> Tensor {
-        arange(start, end, step: S.fromInt64(1), dtype: dtype)
+    public static func arange<S: TensorElement & Comparable>(_ start: S, _ end: S, dtype: DType? = nil,
+                                                             requiresGrad: Bool = false) -> Tensor {
+        arange(start, end, step: S.fromInt64(1), dtype: dtype, requiresGrad: requiresGrad)
     }
 
     /// `steps` evenly spaced values from `start` to `end` inclusive (`torch.linspace`).

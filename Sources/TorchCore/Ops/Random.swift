@@ -22,10 +22,11 @@ extension Tensor {
     /// Tensor.rand([2, 2])   // tensor([[0.4963, 0.7682], [0.0885, 0.1320]]), as PyTorch
     /// ```
     public static func rand(_ shape: [Int], dtype: DType = DType.defaultFloat,
-                            generator: Generator = .default) -> Tensor {
+                            generator: Generator = .default, requiresGrad: Bool = false) -> Tensor {
         checkRandomShape(shape, op: "rand")
         checkFloat(dtype, kernel: "check_uniform_bounds")
         return Tensor(uninitializedShape: shape, dtype: dtype).uniform_(from: 0, to: 1, generator: generator)
+            .requiringGrad(requiresGrad)
     }
 
     /// Standard normal samples (`torch.randn`), by Box-Muller as PyTorch computes it.
@@ -35,10 +36,11 @@ extension Tensor {
     /// Tensor.randn([2, 3, 4])   // PyTorch's torch.manual_seed(0); torch.randn(2, 3, 4)
     /// ```
     public static func randn(_ shape: [Int], dtype: DType = DType.defaultFloat,
-                             generator: Generator = .default) -> Tensor {
+                             generator: Generator = .default, requiresGrad: Bool = false) -> Tensor {
         checkRandomShape(shape, op: "randn")
         checkFloat(dtype, kernel: "normal_kernel_cpu")
         return Tensor(uninitializedShape: shape, dtype: dtype).normal_(mean: 0, std: 1, generator: generator)
+            .requiringGrad(requiresGrad)
     }
 
     /// Integers drawn uniformly from [`low`, `high`) (`torch.randint`); int64 unless `dtype` says.

@@ -54,20 +54,26 @@ extension Tensor {
     /// ```swift
     /// Tensor([1, 2, 3])                        // tensor([1, 2, 3])
     /// Tensor([[1, 2], [3, 4]], dtype: .float32) // tensor([[1., 2.], [3., 4.]])
+    /// Tensor([1.0, 2.0], requiresGrad: true)  // tensor([1., 2.], requires_grad=True)
     /// ```
-    public convenience init<D: TensorData>(_ data: D, dtype: DType? = nil) {
+    ///
+    /// `requiresGrad: true` makes the tensor a leaf that autograd tracks (`requires_grad=True`);
+    /// only floating-point tensors can require gradients.
+    public convenience init<D: TensorData>(_ data: D, dtype: DType? = nil, requiresGrad: Bool = false) {
         var values: [D.Scalar] = []
         var shape: [Int] = []
         data.collect(into: &values, shape: &shape, depth: 0)
         self.init(values: values, shape: shape, dtype: dtype ?? D.Scalar.inferredDType)
+        if requiresGrad { requiresGrad_(true) }
     }
 
     /// Copies a flat array into a new tensor of the given shape.
-    public convenience init<T: TensorElement>(_ values: [T], shape: [Int], dtype: DType? = nil) {
+    public convenience init<T: TensorElement>(_ values: [T], shape: [Int], dtype: DType? = nil, requiresGrad: Bool = false) {
         torchCheck(shape.allSatisfy { $0 >= 0 }, "tensor: negative dimension in shape \(shapeString(shape))")
         torchCheck(shape.reduce(1, *) == values.count,
                      "tensor: shape \(shapeString(shape)) is invalid for input of size \(values.count)")
         self.init(values: values, shape: shape, dtype: dtype ?? T.inferredDType)
+        if requiresGrad { requiresGrad_(true) }
     }
 
     convenience init<T: TensorElement>(values: [T], shape: [Int], dtype: DType) {

@@ -125,6 +125,14 @@ open class Conv2d: ConvNd {
                    dtype: dtype)
     }
 
+    /// `Conv2d(1, 6, 5)`: channels and kernel size in PyTorch's positional order.
+    public convenience init(_ inChannels: Int, _ outChannels: Int, _ kernelSize: IntPair, stride: IntPair = 1,
+                            padding: ConvPadding = 0, dilation: IntPair = 1, groups: Int = 1, bias: Bool = true,
+                            paddingMode: String = "zeros", dtype: DType = DType.defaultFloat) {
+        self.init(inChannels: inChannels, outChannels: outChannels, kernelSize: kernelSize, stride: stride,
+                  padding: padding, dilation: dilation, groups: groups, bias: bias, paddingMode: paddingMode, dtype: dtype)
+    }
+
     open override func forward(_ input: Tensor) -> Tensor {
         F.conv2d(input, weight: weight, bias: bias, stride: IntPair(stride[0], stride[1]), padding: padding,
                  dilation: IntPair(dilation[0], dilation[1]), groups: groups)
@@ -147,6 +155,14 @@ open class Conv1d: ConvNd {
         super.init(inChannels: inChannels, outChannels: outChannels, kernelSize: [kernelSize], stride: [stride],
                    padding: padding, dilation: [dilation], transposed: false, outputPadding: [0], groups: groups,
                    bias: bias, paddingMode: paddingMode, dtype: dtype)
+    }
+
+    /// `Conv1d(4, 6, 3)`: channels and kernel size in PyTorch's positional order.
+    public convenience init(_ inChannels: Int, _ outChannels: Int, _ kernelSize: Int, stride: Int = 1,
+                            padding: ConvPadding = 0, dilation: Int = 1, groups: Int = 1, bias: Bool = true,
+                            paddingMode: String = "zeros", dtype: DType = DType.defaultFloat) {
+        self.init(inChannels: inChannels, outChannels: outChannels, kernelSize: kernelSize, stride: stride,
+                  padding: padding, dilation: dilation, groups: groups, bias: bias, paddingMode: paddingMode, dtype: dtype)
     }
 
     open override func forward(_ input: Tensor) -> Tensor {

@@ -49,6 +49,13 @@ open class Embedding: Module {
         if weight == nil { resetParameters() }
     }
 
+    /// `Embedding(10, 3)`: rows and row size in PyTorch's positional order.
+    public convenience init(_ numEmbeddings: Int, _ embeddingDim: Int, paddingIdx: Int? = nil, maxNorm: Double? = nil,
+                            normType: Double = 2, weight: Tensor? = nil, dtype: DType = DType.defaultFloat) {
+        self.init(numEmbeddings: numEmbeddings, embeddingDim: embeddingDim, paddingIdx: paddingIdx, maxNorm: maxNorm,
+                  normType: normType, weight: weight, dtype: dtype)
+    }
+
     /// Redraws the table from N(0, 1) and zeroes the padding row, as PyTorch does.
     open func resetParameters(generator: Generator = .default) {
         resetEmbeddingTable(weight, paddingIdx: paddingIdx, generator: generator)

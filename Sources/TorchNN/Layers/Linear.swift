@@ -44,6 +44,11 @@ open class Linear: Module {
         resetParameters()
     }
 
+    /// `Linear(3, 2)`: sizes in PyTorch's positional order (`nn.Linear(3, 2)`).
+    public convenience init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true, dtype: DType = DType.defaultFloat) {
+        self.init(inFeatures: inFeatures, outFeatures: outFeatures, bias: bias, dtype: dtype)
+    }
+
     /// Redraws the parameters as PyTorch's `reset_parameters` does: weight by
     /// `kaimingUniform_(a: √5)`, bias from U(-1/√fan_in, 1/√fan_in), from `generator`.
     open func resetParameters(generator: Generator = .default) {

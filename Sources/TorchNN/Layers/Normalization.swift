@@ -46,6 +46,13 @@ open class BatchNormBase: Module {
         registerBuffer("num_batches_tracked", trackRunningStats ? Tensor.zeros([], dtype: .int64) : nil)
     }
 
+    /// `BatchNorm1d(4)`, `BatchNorm2d(6)`: the feature count positionally, as in PyTorch.
+    public convenience init(_ numFeatures: Int, eps: Double = 1e-5, momentum: Double? = 0.1, affine: Bool = true,
+                            trackRunningStats: Bool = true, dtype: DType = DType.defaultFloat) {
+        self.init(numFeatures: numFeatures, eps: eps, momentum: momentum, affine: affine,
+                  trackRunningStats: trackRunningStats, dtype: dtype)
+    }
+
     /// Resets the running statistics to mean 0, variance 1 and no batches.
     open func resetRunningStats() {
         noGrad {

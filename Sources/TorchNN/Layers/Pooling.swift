@@ -30,6 +30,13 @@ open class MaxPool2d: Module {
         super.init()
     }
 
+    /// `MaxPool2d(3)`: the window size positionally, as in PyTorch.
+    public convenience init(_ kernelSize: IntPair, stride: IntPair? = nil, padding: IntPair = 0, dilation: IntPair = 1,
+                            returnIndices: Bool = false, ceilMode: Bool = false) {
+        self.init(kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation,
+                  returnIndices: returnIndices, ceilMode: ceilMode)
+    }
+
     open override func forward(_ input: Tensor) -> Tensor {
         F.maxPool2d(input, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
     }

@@ -61,6 +61,14 @@ open class RNN: SingleStateRecurrence {
                    numLayers: numLayers, bias: bias, batchFirst: batchFirst, dropout: dropout,
                    bidirectional: bidirectional, projSize: 0, dtype: dtype)
     }
+
+    /// `RNN(10, 20)`: sizes in PyTorch's positional order.
+    public convenience init(_ inputSize: Int, _ hiddenSize: Int, numLayers: Int = 1, nonlinearity: Nonlinearity = .tanh,
+                            bias: Bool = true, batchFirst: Bool = false, dropout: Double = 0, bidirectional: Bool = false,
+                            dtype: DType = DType.defaultFloat) {
+        self.init(inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers, nonlinearity: nonlinearity,
+                  bias: bias, batchFirst: batchFirst, dropout: dropout, bidirectional: bidirectional, dtype: dtype)
+    }
 }
 
 /// A gated recurrent unit layer, stacked `numLayers` deep (`torch.nn.GRU`): per step
@@ -78,6 +86,14 @@ open class GRU: SingleStateRecurrence {
                 dropout: Double = 0, bidirectional: Bool = false, dtype: DType = DType.defaultFloat) {
         super.init(mode: .gru, inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers, bias: bias,
                    batchFirst: batchFirst, dropout: dropout, bidirectional: bidirectional, projSize: 0, dtype: dtype)
+    }
+
+    /// `GRU(10, 20)`: sizes in PyTorch's positional order.
+    public convenience init(_ inputSize: Int, _ hiddenSize: Int, numLayers: Int = 1, bias: Bool = true,
+                            batchFirst: Bool = false, dropout: Double = 0, bidirectional: Bool = false,
+                            dtype: DType = DType.defaultFloat) {
+        self.init(inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers, bias: bias,
+                  batchFirst: batchFirst, dropout: dropout, bidirectional: bidirectional, dtype: dtype)
     }
 }
 
@@ -99,6 +115,14 @@ open class LSTM: RNNBase {
                 dropout: Double = 0, bidirectional: Bool = false, projSize: Int = 0, dtype: DType = DType.defaultFloat) {
         super.init(mode: .lstm, inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers, bias: bias,
                    batchFirst: batchFirst, dropout: dropout, bidirectional: bidirectional, projSize: projSize, dtype: dtype)
+    }
+
+    /// `LSTM(6, 6)`: sizes in PyTorch's positional order.
+    public convenience init(_ inputSize: Int, _ hiddenSize: Int, numLayers: Int = 1, bias: Bool = true,
+                            batchFirst: Bool = false, dropout: Double = 0, bidirectional: Bool = false,
+                            projSize: Int = 0, dtype: DType = DType.defaultFloat) {
+        self.init(inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers, bias: bias, batchFirst: batchFirst,
+                  dropout: dropout, bidirectional: bidirectional, projSize: projSize, dtype: dtype)
     }
 
     /// Runs the layers; forward hooks see `[input, h_0, c_0]` (or `[input]`) and

@@ -66,6 +66,10 @@ open class Sequential: Module, Sequence {
         }
     }
 
+    /// The module at `index` as the type you know it has: `model[1, as: Linear.self].weight`.
+    /// Stops with a message naming both types when it is another kind of module.
+    public subscript<M: ModuleBase>(index: Int, as type: M.Type) -> M { typedChild(self[index], at: index, as: type) }
+
     /// A new `Sequential` holding the modules in `range`, keeping their names.
     public subscript(range: Range<Int>) -> Sequential {
         let names = registeredModules.compactMap { e in e.value.map { _ in e.name } }
@@ -93,6 +97,15 @@ open class Sequential: Module, Sequence {
         for m in items { x = m(x) }
         return x
     }
+}
+
+/// `module` as `M`, or a stop naming what it is instead (the typed subscripts of the containers).
+func typedChild<M: ModuleBase>(_ module: ModuleBase, at key: some CustomStringConvertible, as _: M.Type) -> M {
+    guard let typed = module as? M else {
+        torchCheck(false, "the child module \(key) is \(module.typeName), not \(String(describing: M.self))")
+        fatalError()
+    }
+    return typed
 }
 
 /// Checks a possibly negative index into a container of `count` elements.
@@ -129,6 +142,10 @@ open class ModuleList<Element: ModuleBase>: ModuleBase, Sequence {
         get { registeredModules[checkedIndex(index, count)].value as! Element }
         set { registeredModules[checkedIndex(index, count)].value = newValue }
     }
+
+    /// The module at `index` as the type you know it has: `layers[0, as: Linear.self]`. Stops
+    /// with a message naming both types when it is another kind of module.
+    public subscript<M: ModuleBase>(index: Int, as type: M.Type) -> M { typedChild(self[index], at: index, as: type) }
 
     /// Appends `module`. Returns the list.
     @discardableResult
@@ -196,6 +213,11 @@ open class ModuleDict<Element: ModuleBase>: ModuleBase, Sequence {
             if let newValue { addModule(key, newValue) } else { registeredModules.removeAll { $0.name == key } }
         }
     }
+
+    /// The module named `key` as the type you know it has (`heads["cls", as: Linear.self]`), or
+    /// nil when no module has that name. Stops with a message naming both types when it is
+    /// another kind of module.
+    public subscript<M: ModuleBase>(key: String, as type: M.Type) -> M? { self[key].map { typedChild($0, at: key, as: type) } }
 
     /// The names, in order.
     public var keys: [String] { registeredModules.map(\.name) }

@@ -9,7 +9,33 @@
 /// let optimizer = Adam(network.parameters(), lr: 0.01)
 /// ```
 /// State per parameter: `step`, `exp_avg`, `exp_avg_sq`, and `max_exp_avg_sq` with amsgrad.
-public class Adam: Optimizer, @unchecked Sendable {
+public class Adam: Optimizer, TypedOptimizer, @unchecked Sendable {
+    /// Adam's (and AdamW's) hyperparameters for one group (PyTorch's names: `lr`, `betas`,
+    /// `eps`, `weight_decay`, `amsgrad`, `maximize`).
+    public struct Options: FieldOptions {
+        public var lr: Double
+        public var betas: (Double, Double)
+        public var eps: Double
+        public var weightDecay: Double
+        public var amsgrad: Bool
+        public var maximize: Bool
+
+        public init(lr: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
+                    weightDecay: Double = 0, amsgrad: Bool = false, maximize: Bool = false) {
+            self.lr = lr
+            self.betas = betas
+            self.eps = eps
+            self.weightDecay = weightDecay
+            self.amsgrad = amsgrad
+            self.maximize = maximize
+        }
+
+        public static var fields: [(name: String, field: OptionField<Options>)] {
+            [("lr", .number(\.lr)), ("betas", .pair(\.betas)), ("eps", .number(\.eps)),
+             ("weight_decay", .number(\.weightDecay)), ("amsgrad", .flag(\.amsgrad)), ("maximize", .flag(\.maximize))]
+        }
+    }
+
     /// Whether weight decay is decoupled from the gradient (AdamW) instead of added to it.
     let decoupled: Bool
 
@@ -30,20 +56,18 @@ public class Adam: Optimizer, @unchecked Sendable {
     init(name: String, decoupled: Bool, _ groups: [ParamGroup], lr: Double, betas: (Double, Double),
          eps: Double, weightDecay: Double, amsgrad: Bool, maximize: Bool) {
         self.decoupled = decoupled
-        super.init(name: name, groups, defaults: [
-            "lr": .double(lr), "betas": .pair(betas.0, betas.1), "eps": .double(eps),
-            "weight_decay": .double(weightDecay), "amsgrad": .bool(amsgrad), "maximize": .bool(maximize),
-        ])
+        super.init(name: name, groups, options: Options(lr: lr, betas: betas, eps: eps, weightDecay: weightDecay,
+                                                        amsgrad: amsgrad, maximize: maximize))
     }
 
     public override func validate(_ group: ParamGroup) throws(TorchError) {
-        try checkNonNegative(group, "lr", "learning rate")
-        try checkNonNegative(group, "eps", "epsilon value")
-        if let (b1, b2) = group.options["betas"]?.pairValue {
-            try optionCheck(b1 >= 0 && b1 < 1, "Invalid beta parameter at index 0: \(pythonFloat(b1))")
-            try optionCheck(b2 >= 0 && b2 < 1, "Invalid beta parameter at index 1: \(pythonFloat(b2))")
-        }
-        try checkNonNegative(group, "weight_decay", "weight_decay value")
+        let o = options(of: group)
+        try checkNonNegative(o.lr, "learning rate")
+        try checkNonNegative(o.eps, "epsilon value")
+        let (b1, b2) = o.betas
+        try optionCheck(b1 >= 0 && b1 < 1, "Invalid beta parameter at index 0: \(pythonFloat(b1))")
+        try optionCheck(b2 >= 0 && b2 < 1, "Invalid beta parameter at index 1: \(pythonFloat(b2))")
+        try checkNonNegative(o.weightDecay, "weight_decay value")
     }
 
     public override func update(_ param: Tensor, grad: Tensor, group: ParamGroup, state: inout [String: Tensor]) {
@@ -52,18 +76,16 @@ public class Adam: Optimizer, @unchecked Sendable {
 }
 
 extension Adam: FusedOptimizer {
-    func rule(_ group: ParamGroup) -> OptimizerUpdate {
-        let (beta1, beta2) = group.options["betas"]!.pairValue
-        return .adam(lr: group.double("lr"), beta1: beta1, beta2: beta2, eps: group.double("eps"),
-                     weightDecay: group.double("weight_decay"), decoupled: decoupled,
-                     amsgrad: group.flag("amsgrad"), maximize: group.flag("maximize"))
+    func rule(_ o: Options) -> OptimizerUpdate {
+        .adam(lr: o.lr, beta1: o.betas.0, beta2: o.betas.1, eps: o.eps, weightDecay: o.weightDecay,
+              decoupled: decoupled, amsgrad: o.amsgrad, maximize: o.maximize)
     }
 
-    func slot(_ b: UpdateBuffers, group: ParamGroup, state: inout [String: Tensor]) -> OptimizerSlot {
+    func slot(_ b: UpdateBuffers, options o: Options, state: inout [String: Tensor]) -> OptimizerSlot {
         let step = b.stepCounter(&state)
         let expAvg = b.buffer(&state, "exp_avg", b.zeros)
         let expAvgSq = b.buffer(&state, "exp_avg_sq", b.zeros)
-        let maxSq = group.flag("amsgrad") ? b.buffer(&state, "max_exp_avg_sq", b.zeros) : nil
+        let maxSq = o.amsgrad ? b.buffer(&state, "max_exp_avg_sq", b.zeros) : nil
         return b.slot([expAvg, expAvgSq, maxSq], step: step)
     }
 }

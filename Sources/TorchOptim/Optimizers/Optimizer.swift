@@ -1,8 +1,9 @@
 /// The base class of all optimizers (`torch.optim.Optimizer`): parameter groups, per-parameter
 /// state, `zeroGrad()`, `step()` and state dicts.
 ///
-/// A subclass states its `defaults` and implements `update(_:grad:group:state:)` for one
-/// parameter; `step()` calls it under `noGrad` for every parameter that has a gradient.
+/// A subclass states its default options (typed, or as a dictionary by name) and implements
+/// `update(_:grad:group:state:)` for one parameter; `step()` calls it under `noGrad` for every
+/// parameter that has a gradient.
 ///
 /// ```swift
 /// let optimizer = Adam(network.parameters(), lr: 0.01)
@@ -14,7 +15,9 @@ open class Optimizer: CustomStringConvertible, @unchecked Sendable {
     /// The optimizer's name in messages and printing (`"SGD"`).
     public let name: String
     /// Hyperparameters a group takes when it does not name them.
-    public let defaults: [String: OptionValue]
+    public let defaultOptions: any OptimizerOptions
+    /// The defaults by PyTorch's name (`optimizer.defaults`).
+    public var defaults: [String: OptionValue] { defaultOptions.entries }
     /// The parameter groups, each with its parameters and hyperparameters.
     public var paramGroups: [ParamGroup] = []
     /// Per-parameter state (momentum buffers, moment estimates, step counts), keyed by the
@@ -26,11 +29,19 @@ open class Optimizer: CustomStringConvertible, @unchecked Sendable {
         self.init(name: name, [ParamGroup(params)], defaults: defaults)
     }
 
-    /// An optimizer over `groups`; each group's missing options take `defaults`.
-    public init(name: String, _ groups: [ParamGroup], defaults: [String: OptionValue]) {
+    /// An optimizer over `groups` whose options are the names in `defaults` (read them in
+    /// `update` as `group["momentum"]`); each group's missing options take these values.
+    public convenience init(name: String, _ groups: [ParamGroup], defaults: [String: OptionValue]) {
+        self.init(name: name, groups, options: NamedOptions(defaults))
+    }
+
+    /// An optimizer over `groups` with typed options; each group's missing options take `defaults`.
+    public init(name: String, _ groups: [ParamGroup], options defaults: some OptimizerOptions) {
         self.name = name
-        self.defaults = defaults
-        checkOptions(ParamGroup([], options: defaults))
+        self.defaultOptions = defaults
+        var check = ParamGroup([])
+        check.hyperparameters = defaults
+        checkOptions(check)
         optimCheck(!groups.isEmpty && !(groups.count == 1 && groups[0].params.isEmpty),
                    "optimizer got an empty parameter list")
         for g in groups { addParamGroup(g) }
@@ -44,10 +55,14 @@ open class Optimizer: CustomStringConvertible, @unchecked Sendable {
             optimCheck(p.isLeaf, "can't optimize a non-leaf Tensor")
             optimCheck(p.dtype.isFloatingPoint, "\(name): can only optimize floating-point tensors, but got one of dtype \(p.dtype)")
         }
-        for key in group.options.keys where defaults[key] == nil {
-            optimFail("\(name): unknown option '\(key)' in a parameter group (known: \(defaults.keys.sorted().joined(separator: ", ")))")
+        var typed = defaultOptions
+        for (key, value) in group.options {
+            guard typed.setValue(value, forKey: key) else {
+                optimFail("\(name): unknown option '\(key)' in a parameter group (known: \(defaults.keys.sorted().joined(separator: ", ")))")
+            }
         }
-        for (key, value) in defaults where group.options[key] == nil { group.options[key] = value }
+        group.hyperparameters = typed
+        group.extras = [:]
         checkOptions(group)
         var seen = Set<ObjectIdentifier>()
         for g in paramGroups { for p in g.params { seen.insert(ObjectIdentifier(p)) } }
@@ -63,7 +78,7 @@ open class Optimizer: CustomStringConvertible, @unchecked Sendable {
     /// `loadStateDict(_:)` throws it.
     open func validate(_ group: ParamGroup) throws(TorchError) {}
 
-    private func checkOptions(_ group: ParamGroup) {
+    func checkOptions(_ group: ParamGroup) {
         do { try validate(group) } catch { optimFail(error.description) }
     }
 
@@ -129,10 +144,8 @@ open class Optimizer: CustomStringConvertible, @unchecked Sendable {
 // MARK: - Shared argument checks
 
 extension Optimizer {
-    func checkNonNegative(_ group: ParamGroup, _ key: String, _ what: String) throws(TorchError) {
-        if let v = group.options[key]?.doubleValue {
-            try optionCheck(v >= 0, "Invalid \(what): \(pythonFloat(v))")
-        }
+    func checkNonNegative(_ value: Double, _ what: String) throws(TorchError) {
+        try optionCheck(value >= 0, "Invalid \(what): \(pythonFloat(value))")
     }
 
     func optionCheck(_ condition: Bool, _ message: @autoclosure () -> String) throws(TorchError) {

@@ -59,25 +59,33 @@ func pythonFloat(_ d: Double) -> String {
 /// `param_groups` dicts).
 ///
 /// Options left out take the optimizer's defaults; names are PyTorch's (`lr`, `momentum`,
-/// `weight_decay`, `betas`, ...). Schedulers change `lr` (and add keys such as `initial_lr`).
+/// `weight_decay`, `betas`, ...). Once the group belongs to an optimizer its hyperparameters
+/// are that optimizer's typed options (``hyperparameters``; `groupOptions` on the optimizer);
+/// the subscript reads and writes them by name, and keeps other keys (a scheduler's
+/// `initial_lr`) beside them, as PyTorch's dict does.
 ///
 /// ```swift
 /// let optimizer = SGD([
 ///     ParamGroup(net.features.parameters()),
 ///     ParamGroup(net.classifier.parameters(), lr: 1e-3),
 /// ], lr: 1e-2, momentum: 0.9)
-/// optimizer.paramGroups[1].lr   // 0.001
+/// optimizer.paramGroups[1].lr             // 0.001
+/// optimizer.paramGroups[1]["momentum"]    // 0.9
+/// optimizer.groupOptions[1].momentum      // 0.9, typed
 /// ```
 public struct ParamGroup: @unchecked Sendable {
     /// The tensors this group updates.
     public var params: [Tensor]
-    /// Hyperparameters by PyTorch's name.
-    public var options: [String: OptionValue]
+    /// The group's typed hyperparameters once it belongs to an optimizer (nil before).
+    public internal(set) var hyperparameters: (any OptimizerOptions)?
+    /// The keys beside `hyperparameters`: all of a group's options before it joins an
+    /// optimizer, and afterwards the ones the optimizer does not have (`initial_lr`).
+    var extras: [String: OptionValue]
 
     /// A group with the given options; anything not named takes the optimizer's default.
     public init(_ params: [Tensor], options: [String: OptionValue] = [:]) {
         self.params = params
-        self.options = options
+        self.extras = options
     }
 
     /// A group overriding the most common options (`lr`, `momentum`, `weight_decay`, `betas`).
@@ -91,26 +99,47 @@ public struct ParamGroup: @unchecked Sendable {
         self.init(params, options: options)
     }
 
-    /// The option named `key`, or nil.
+    /// Every option by PyTorch's name, as PyTorch's group dict shows them. Assigning sets
+    /// each named option (the optimizer's own ones stay when left out) and replaces the others.
+    public var options: [String: OptionValue] {
+        get {
+            guard let typed = hyperparameters?.entries else { return extras }
+            return extras.merging(typed) { _, own in own }
+        }
+        set {
+            extras = [:]
+            for (key, value) in newValue { self[key] = value }
+        }
+    }
+
+    /// The option named `key`, or nil. The optimizer's own options can be changed but not
+    /// removed (assigning nil to one stops with a message); other keys come and go.
     public subscript(_ key: String) -> OptionValue? {
-        get { options[key] }
-        set { options[key] = newValue }
+        get { hyperparameters?.value(forKey: key) ?? extras[key] }
+        set {
+            if var typed = hyperparameters, typed.value(forKey: key) != nil {
+                guard let newValue else { optimFail("the option '\(key)' belongs to the optimizer and cannot be removed") }
+                _ = typed.setValue(newValue, forKey: key)
+                hyperparameters = typed
+            } else {
+                extras[key] = newValue
+            }
+        }
     }
 
     /// The learning rate of this group.
     public var lr: Double {
-        get { options["lr"]?.doubleValue ?? 0 }
-        set { options["lr"] = .double(newValue) }
+        get { hyperparameters?.lr ?? extras["lr"]?.doubleValue ?? 0 }
+        set {
+            if hyperparameters != nil { hyperparameters!.lr = newValue } else { extras["lr"] = .double(newValue) }
+        }
     }
 
-    /// The number option `key`; stops with a message if the group has none.
+    /// The number option `key` a scheduler stored; stops with a message if the group has none.
     func double(_ key: String) -> Double {
-        guard let v = options[key] else { optimFail("parameter group has no option '\(key)'") }
+        guard let v = self[key] else { optimFail("parameter group has no option '\(key)'") }
         return v.doubleValue
     }
-
-    /// The flag option `key` (false when absent).
-    func flag(_ key: String) -> Bool { options[key]?.boolValue ?? false }
 }
 
 /// Stops with PyTorch's message for misuse (a bad hyperparameter, a parameter in two groups),

@@ -8,7 +8,36 @@
 /// let optimizer = RMSprop(network.parameters(), lr: 1e-3, momentum: 0.9)
 /// ```
 /// State per parameter: `step`, `square_avg`, `momentum_buffer` (momentum > 0), `grad_avg` (centered).
-public final class RMSprop: Optimizer, @unchecked Sendable {
+public final class RMSprop: Optimizer, TypedOptimizer, @unchecked Sendable {
+    /// RMSprop's hyperparameters for one group (PyTorch's names: `lr`, `alpha`, `eps`,
+    /// `weight_decay`, `momentum`, `centered`, `maximize`).
+    public struct Options: FieldOptions {
+        public var lr: Double
+        public var alpha: Double
+        public var eps: Double
+        public var weightDecay: Double
+        public var momentum: Double
+        public var centered: Bool
+        public var maximize: Bool
+
+        public init(lr: Double = 1e-2, alpha: Double = 0.99, eps: Double = 1e-8, weightDecay: Double = 0,
+                    momentum: Double = 0, centered: Bool = false, maximize: Bool = false) {
+            self.lr = lr
+            self.alpha = alpha
+            self.eps = eps
+            self.weightDecay = weightDecay
+            self.momentum = momentum
+            self.centered = centered
+            self.maximize = maximize
+        }
+
+        public static var fields: [(name: String, field: OptionField<Options>)] {
+            [("lr", .number(\.lr)), ("alpha", .number(\.alpha)), ("eps", .number(\.eps)),
+             ("weight_decay", .number(\.weightDecay)), ("momentum", .number(\.momentum)),
+             ("centered", .flag(\.centered)), ("maximize", .flag(\.maximize))]
+        }
+    }
+
     /// RMSprop over `params`.
     public convenience init(_ params: [Tensor], lr: Double = 1e-2, alpha: Double = 0.99, eps: Double = 1e-8,
                             weightDecay: Double = 0, momentum: Double = 0, centered: Bool = false, maximize: Bool = false) {
@@ -19,18 +48,17 @@ public final class RMSprop: Optimizer, @unchecked Sendable {
     /// RMSprop over parameter groups; the arguments are the defaults for options a group leaves out.
     public init(_ groups: [ParamGroup], lr: Double = 1e-2, alpha: Double = 0.99, eps: Double = 1e-8,
                 weightDecay: Double = 0, momentum: Double = 0, centered: Bool = false, maximize: Bool = false) {
-        super.init(name: "RMSprop", groups, defaults: [
-            "lr": .double(lr), "alpha": .double(alpha), "eps": .double(eps), "weight_decay": .double(weightDecay),
-            "momentum": .double(momentum), "centered": .bool(centered), "maximize": .bool(maximize),
-        ])
+        super.init(name: "RMSprop", groups, options: Options(lr: lr, alpha: alpha, eps: eps, weightDecay: weightDecay,
+                                                             momentum: momentum, centered: centered, maximize: maximize))
     }
 
     public override func validate(_ group: ParamGroup) throws(TorchError) {
-        try checkNonNegative(group, "lr", "learning rate")
-        try checkNonNegative(group, "eps", "epsilon value")
-        try checkNonNegative(group, "momentum", "momentum value")
-        try checkNonNegative(group, "weight_decay", "weight_decay value")
-        try checkNonNegative(group, "alpha", "alpha value")
+        let o = options(of: group)
+        try checkNonNegative(o.lr, "learning rate")
+        try checkNonNegative(o.eps, "epsilon value")
+        try checkNonNegative(o.momentum, "momentum value")
+        try checkNonNegative(o.weightDecay, "weight_decay value")
+        try checkNonNegative(o.alpha, "alpha value")
     }
 
     public override func update(_ param: Tensor, grad: Tensor, group: ParamGroup, state: inout [String: Tensor]) {
@@ -39,17 +67,16 @@ public final class RMSprop: Optimizer, @unchecked Sendable {
 }
 
 extension RMSprop: FusedOptimizer {
-    func rule(_ group: ParamGroup) -> OptimizerUpdate {
-        .rmsprop(lr: group.double("lr"), alpha: group.double("alpha"), eps: group.double("eps"),
-                 weightDecay: group.double("weight_decay"), momentum: group.double("momentum"),
-                 centered: group.flag("centered"), maximize: group.flag("maximize"))
+    func rule(_ o: Options) -> OptimizerUpdate {
+        .rmsprop(lr: o.lr, alpha: o.alpha, eps: o.eps, weightDecay: o.weightDecay, momentum: o.momentum,
+                 centered: o.centered, maximize: o.maximize)
     }
 
-    func slot(_ b: UpdateBuffers, group: ParamGroup, state: inout [String: Tensor]) -> OptimizerSlot {
+    func slot(_ b: UpdateBuffers, options o: Options, state: inout [String: Tensor]) -> OptimizerSlot {
         let step = b.stepCounter(&state)
         let squareAvg = b.buffer(&state, "square_avg", b.zeros)
-        let buf = group.double("momentum") > 0 ? b.buffer(&state, "momentum_buffer", b.zeros) : nil
-        let gradAvg = group.flag("centered") ? b.buffer(&state, "grad_avg", b.zeros) : nil
+        let buf = o.momentum > 0 ? b.buffer(&state, "momentum_buffer", b.zeros) : nil
+        let gradAvg = o.centered ? b.buffer(&state, "grad_avg", b.zeros) : nil
         return b.slot([squareAvg, buf, gradAvg], step: step)
     }
 }

@@ -54,16 +54,17 @@ struct UpdateBuffers {
 }
 
 /// An optimizer whose step is one `OptimizerUpdate` the backend runs over a whole group.
-protocol FusedOptimizer: Optimizer {
-    /// The rule for `group`'s options.
-    func rule(_ group: ParamGroup) -> OptimizerUpdate
+protocol FusedOptimizer: TypedOptimizer {
+    /// The rule for a group's options.
+    func rule(_ options: Options) -> OptimizerUpdate
     /// The slot for one parameter, creating its state on first use.
-    func slot(_ b: UpdateBuffers, group: ParamGroup, state: inout [String: Tensor]) -> OptimizerSlot
+    func slot(_ b: UpdateBuffers, options: Options, state: inout [String: Tensor]) -> OptimizerSlot
 }
 
 extension FusedOptimizer {
     /// One backend call for all of `group`'s parameters that have gradients.
     func stepFused(_ group: ParamGroup) {
+        let options = options(of: group)
         var buffers: [UpdateBuffers] = []
         var slots: [OptimizerSlot] = []
         buffers.reserveCapacity(group.params.count)
@@ -71,17 +72,18 @@ extension FusedOptimizer {
         for p in group.params {
             guard let grad = p.grad else { continue }
             let b = UpdateBuffers(p, grad: grad)
-            slots.append(slot(b, group: group, state: &state[ObjectIdentifier(p), default: [:]]))
+            slots.append(slot(b, options: options, state: &state[ObjectIdentifier(p), default: [:]]))
             buffers.append(b)
         }
-        rule(group).apply(to: slots)
+        rule(options).apply(to: slots)
         for b in buffers { b.finish() }
     }
 
     /// The same update for one parameter.
     func updateOne(_ param: Tensor, grad: Tensor, group: ParamGroup, state: inout [String: Tensor]) {
+        let options = options(of: group)
         let b = UpdateBuffers(param, grad: grad)
-        rule(group).apply(to: [slot(b, group: group, state: &state)])
+        rule(options).apply(to: [slot(b, options: options, state: &state)])
         b.finish()
     }
 }

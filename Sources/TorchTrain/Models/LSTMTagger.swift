@@ -25,9 +25,9 @@ public final class LSTMTagger: Module {
         self.hiddenDim = hiddenDim
         super.init()
         // Made in PyTorch's order, so a seed gives PyTorch's weights.
-        addModule("word_embeddings", Embedding(numEmbeddings: vocabSize, embeddingDim: embeddingDim))
-        addModule("lstm", LSTM(inputSize: embeddingDim, hiddenSize: hiddenDim))
-        addModule("hidden2tag", Linear(inFeatures: hiddenDim, outFeatures: tagsetSize))
+        addModule("word_embeddings", Embedding(vocabSize, embeddingDim))
+        addModule("lstm", LSTM(embeddingDim, hiddenDim))
+        addModule("hidden2tag", Linear(hiddenDim, tagsetSize))
     }
 
     public override func forward(_ sentence: Tensor) -> Tensor {
@@ -79,7 +79,7 @@ public struct SequenceModelsTutorial {
     /// The warm-up: an `LSTM(3, 3)` stepped through five `randn(1, 3)` inputs one at a time,
     /// then run over all five at once from a fresh random state; its output and final state.
     public func warmUp() -> (output: Tensor, state: (h: Tensor, c: Tensor)) {
-        let lstm = LSTM(inputSize: 3, hiddenSize: 3)
+        let lstm = LSTM(3, 3)
         let inputs = (0..<5).map { _ in Tensor.randn([1, 3]) }
         var hidden = (h: Tensor.randn([1, 1, 3]), c: Tensor.randn([1, 1, 3]))
         for i in inputs { hidden = lstm(i.view(1, 1, -1), hidden).state }

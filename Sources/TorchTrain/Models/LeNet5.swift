@@ -26,11 +26,11 @@ public final class LeNet5: Module {
     /// A LeNet-5 whose first convolution pads each side of the image by `padding` pixels.
     public init(padding: Int = 2) {
         // Made in PyTorch's order, so a seed gives PyTorch's weights.
-        conv1 = Conv2d(inChannels: 1, outChannels: 6, kernelSize: 5, padding: .explicit(IntPair(padding)))
-        conv2 = Conv2d(inChannels: 6, outChannels: 16, kernelSize: 3)
-        fc1 = Linear(inFeatures: 16 * 6 * 6, outFeatures: 120)
-        fc2 = Linear(inFeatures: 120, outFeatures: 84)
-        fc3 = Linear(inFeatures: 84, outFeatures: 10)
+        conv1 = Conv2d(1, 6, 5, padding: .explicit(IntPair(padding)))
+        conv2 = Conv2d(6, 16, 3)
+        fc1 = Linear(16 * 6 * 6, 120)
+        fc2 = Linear(120, 84)
+        fc3 = Linear(84, 10)
         super.init()
     }
 

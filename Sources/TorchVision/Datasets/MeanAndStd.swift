@@ -44,6 +44,59 @@ public func meanAndStd<S: Sequence, Label>(of batches: S) -> (mean: Double, std:
     meanAndStd(of: batches) { $0.0 }
 }
 
+/// The mean and population standard deviation of each channel of `images` (`channelDim` 1
+/// for `[N, C, H, W]` batches, 0 for one `[C, H, W]` image): the per-channel numbers
+/// ``Normalize`` takes for color images, as `x.mean(dim=(0, 2, 3))` and
+/// `x.std(dim=(0, 2, 3), unbiased=False)` give them in PyTorch.
+///
+/// ```swift
+/// let (mean, std) = meanAndStd(of: images, channelDim: 1)   // three values each for RGB
+/// let transform = Compose([ToTensor(), Normalize(mean: mean, std: std)])
+/// ```
+public func meanAndStd(of images: Tensor, channelDim: Int) -> (mean: [Double], std: [Double]) {
+    var stats = ChannelMoments()
+    stats.add(images, channelDim: channelDim)
+    return stats.result
+}
+
+/// ``meanAndStd(of:channelDim:)`` over a sequence of batches (a `DataLoader`), in one pass.
+///
+/// ```swift
+/// let (mean, std) = meanAndStd(of: loader, channelDim: 1) { images, _ in images }
+/// ```
+public func meanAndStd<S: Sequence>(of batches: S, channelDim: Int, images: (S.Element) throws -> Tensor) rethrows
+    -> (mean: [Double], std: [Double]) {
+    var stats = ChannelMoments()
+    for batch in batches { stats.add(try images(batch), channelDim: channelDim) }
+    return stats.result
+}
+
+/// ``meanAndStd(of:channelDim:images:)`` over `(images, labels)` batches: the images' statistics.
+public func meanAndStd<S: Sequence, Label>(of batches: S, channelDim: Int) -> (mean: [Double], std: [Double])
+    where S.Element == (Tensor, Label) {
+    meanAndStd(of: batches, channelDim: channelDim) { $0.0 }
+}
+
+/// One ``RunningMoments`` per channel; the channel count is fixed by the first batch.
+private struct ChannelMoments {
+    var channels: [RunningMoments] = []
+
+    var result: (mean: [Double], std: [Double]) {
+        let r = channels.map(\.result)
+        return (r.map(\.mean), r.map(\.std))
+    }
+
+    mutating func add(_ batch: Tensor, channelDim: Int) {
+        torchCheck(channelDim >= -batch.rank && channelDim < batch.rank,
+                   "meanAndStd: channelDim \(channelDim) is out of range for a tensor of \(batch.rank) dimensions")
+        let dim = channelDim < 0 ? channelDim + batch.rank : channelDim
+        let count = batch.shape[dim]
+        if channels.isEmpty { channels = Array(repeating: RunningMoments(), count: count) }
+        torchCheck(count == channels.count, "meanAndStd: a batch has \(count) channels, the first had \(channels.count)")
+        for c in 0..<count { channels[c].add(batch.select(dim: dim, index: c).contiguous()) }
+    }
+}
+
 /// Count, mean and sum of squared deviations, merged batch by batch.
 private struct RunningMoments {
     var count = 0.0, mean = 0.0, m2 = 0.0
