@@ -195,6 +195,7 @@ import TorchNN
         "expected input's size at dim=1 to match num_features (3), but got: 2.",
         "Expected running_mean and running_var to be defined when use_input_stats is false",
         "input (W: 3) is too small. Calculated output W: 0",
+        "Padding length must be divisible by 2",
     ]
 
     @Test(arguments: errorMessages.indices)
@@ -231,7 +232,8 @@ import TorchNN
             case 26: _ = F.instanceNorm(Tensor.zeros([2, 3, 1, 1]))
             case 27: _ = InstanceNorm2d(3, affine: true)(x)
             case 28: _ = F.instanceNorm(x, useInputStats: false)
-            default: _ = F.pad(Tensor.zeros([1, 1, 3]), pad: [-2, -1], mode: .replicate)
+            case 29: _ = F.pad(Tensor.zeros([1, 1, 3]), pad: [-2, -1], mode: .replicate)
+            default: _ = F.pad(x, pad: [1, 1, 1], mode: .reflect)
             }
         }
         let text = fnStderr(r)

@@ -112,8 +112,9 @@ extension Tensor {
     /// PyTorch's checks for the modes that copy input elements: 1 to 3 padded dims, on an input
     /// with one or two more dims whose non-batch dims are not empty. Returns the padded dim count.
     private func checkIndexPadding(_ pad: [Int]) -> Int {
+        torchCheck(pad.count % 2 == 0, "Padding length must be divisible by 2")
         let k = pad.count / 2
-        torchCheck(pad.count % 2 == 0 && (1...3).contains(k) && (rank == k + 1 || rank == k + 2),
+        torchCheck((1...3).contains(k) && (rank == k + 1 || rank == k + 2),
                    """
                    Padding size \(pad.count) is not supported for \(rank)D input tensor.
                    Supported combinations for non-constant padding:
@@ -126,9 +127,11 @@ extension Tensor {
         let dims = paddedDims(pad).reversed()
         let out = dims.map { d, before, after in shape[d] + before + after }
         let letters = Array(["D", "H", "W"].suffix(k))
-        func sizes(_ values: [Int]) -> String { zip(letters, values).map { "\($0): \($1)" }.joined(separator: ", ") }
+        func sizes(_ values: [Int], _ separator: String) -> String {
+            zip(letters, values).map { "\($0): \($1)" }.joined(separator: separator)
+        }
         torchCheck(out.allSatisfy { $0 >= 1 },
-                   "input (\(sizes(dims.map { shape[$0.0] }))) is too small. Calculated output \(zip(letters, out).map { "\($0): \($1)" }.joined(separator: " "))")
+                   "input (\(sizes(dims.map { shape[$0.0] }, ", "))) is too small. Calculated output \(sizes(out, " "))")
         return k
     }
 
