@@ -127,6 +127,16 @@ import TorchNN
             }, [img, k, bias]),
             ("pooling", { t in F.maxPool2d(t[0] * t[0], kernelSize: 2).pow(2).sum() + F.avgPool2d(t[0], kernelSize: 2, stride: 1).pow(2).sum()
                                   + F.adaptiveAvgPool2d(t[0], outputSize: [3, 2]).pow(2).sum() }, [img]),
+            ("padding and resampling", { t in
+                let x = t[0]
+                let padded = F.pad(x, pad: [1, -1, 2, 0], value: 0.5).pow(2).sum() + F.pad(x, pad: [2, 1, 1, 2], mode: .reflect).pow(2).sum()
+                    + F.pad(x, pad: [-1, 2, 1, 1], mode: .replicate).pow(2).sum() + F.pad(x, pad: [1, 2, 2, -1], mode: .circular).pow(2).sum()
+                let nearest = F.interpolate(x, scaleFactor: 1.7).pow(2).sum() + F.interpolate(x.flatten(startDim: 2), size: [9]).pow(2).sum()
+                let bilinear = F.interpolate(x, size: [5, 3], mode: .bilinear).pow(2).sum()
+                    + F.interpolate(x, scaleFactor: 1.5, mode: .bilinear, alignCorners: true).pow(2).sum()
+                return padded + nearest + bilinear + F.adaptiveMaxPool2d(x * x, outputSize: [3, 2]).pow(2).sum()
+                    + F.instanceNorm(x).pow(3).sum()
+            }, [img]),
             ("normalization", { t in
                 F.batchNorm(t[0], runningMean: nil, runningVar: nil, weight: t[1], bias: t[2], training: true).pow(2).sum()
                     + F.batchNorm(t[0], runningMean: Tensor([0.1, -0.2], dtype: .float64), runningVar: Tensor([0.5, 2.0], dtype: .float64),

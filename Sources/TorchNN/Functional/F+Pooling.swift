@@ -74,4 +74,28 @@ extension F {
     public static func adaptiveAvgPool2d(_ input: Tensor, outputSize: IntPair) -> Tensor {
         input.adaptiveAvgPool2d(outputSize: outputSize)
     }
+
+    /// The maximum over windows sized so the output is `outputSize`
+    /// (`torch.nn.functional.adaptive_max_pool2d`): output row `i` covers input rows
+    /// `⌊i·H/oh⌋ ..< ⌈(i+1)·H/oh⌉`, likewise for columns.
+    ///
+    /// - Shapes: `[N, C, H, W]` or `[C, H, W]` → `[N, C, oh, ow]`.
+    /// - Derivative: each output's gradient goes to its window's maximum.
+    ///
+    /// ```swift
+    /// F.adaptiveMaxPool2d(features, outputSize: 1).flatten(startDim: 1)   // [N, C]
+    /// ```
+    public static func adaptiveMaxPool2d(_ input: Tensor, outputSize: IntPair) -> Tensor {
+        input.adaptiveMaxPool2d(outputSize: outputSize)
+    }
+
+    /// `adaptiveMaxPool2d` and the flat index `y·W + x` of each maximum within its plane
+    /// (`adaptive_max_pool2d(..., return_indices=True)`), as int64.
+    ///
+    /// ```swift
+    /// let (values, indices) = F.adaptiveMaxPool2dWithIndices(x, outputSize: [2, 3])
+    /// ```
+    public static func adaptiveMaxPool2dWithIndices(_ input: Tensor, outputSize: IntPair) -> (values: Tensor, indices: Tensor) {
+        input.adaptiveMaxPool2dWithIndices(outputSize: outputSize)
+    }
 }

@@ -149,3 +149,39 @@ open class AdaptiveAvgPool2d: Module {
 
     open override func extraRepr() -> String { "output_size=\(outputSize)" }
 }
+
+/// 2-D adaptive max pooling layer (`torch.nn.AdaptiveMaxPool2d`): the maximum over windows
+/// sized so the output is `outputSize` whatever the input size. With `returnIndices`,
+/// `forwardWithIndices` also gives the positions of the maxima; `forward` gives the values.
+///
+/// - Shapes: `[N, C, H, W]` or `[C, H, W]` → `[N, C, oh, ow]`.
+///
+/// ```swift
+/// let pool = AdaptiveMaxPool2d(outputSize: [2, 2])
+/// print(pool)                                   // AdaptiveMaxPool2d(output_size=(2, 2))
+/// pool(Tensor.zeros([8, 64, 7, 7])).shape       // [8, 64, 2, 2]
+/// ```
+open class AdaptiveMaxPool2d: Module {
+    public let outputSize: IntPair
+    public let returnIndices: Bool
+
+    public init(outputSize: IntPair, returnIndices: Bool = false) {
+        self.outputSize = outputSize
+        self.returnIndices = returnIndices
+        super.init()
+    }
+
+    /// Pools to `outputSize`, as PyTorch's positional `AdaptiveMaxPool2d(2)`.
+    public convenience init(_ outputSize: IntPair, returnIndices: Bool = false) {
+        self.init(outputSize: outputSize, returnIndices: returnIndices)
+    }
+
+    open override func forward(_ input: Tensor) -> Tensor { F.adaptiveMaxPool2d(input, outputSize: outputSize) }
+
+    /// The pooled values and the flat index of each maximum within its plane (int64).
+    public func forwardWithIndices(_ input: Tensor) -> (values: Tensor, indices: Tensor) {
+        F.adaptiveMaxPool2dWithIndices(input, outputSize: outputSize)
+    }
+
+    open override func extraRepr() -> String { "output_size=\(outputSize)" }
+}
