@@ -50,7 +50,11 @@ let package = Package(
         // zlib, for gzipped datasets and PNG files.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "TorchData", dependencies: ["TorchCore"]),
-        .target(name: "TorchVision", dependencies: ["TorchData", "CZlib"]),
+        // libjpeg-turbo, for JPEG files; CJPEGSupport runs it under setjmp so that its errors
+        // come back as return codes instead of exit() or a longjmp through Swift frames.
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"]), .brew(["jpeg-turbo"])]),
+        .target(name: "CJPEGSupport", dependencies: ["CJPEG"], linkerSettings: [.linkedLibrary("jpeg")]),
+        .target(name: "TorchVision", dependencies: ["TorchData", "CZlib", "CJPEGSupport"]),
         // Open MPI, loaded at run time (dlopen): nothing of MPI is needed to build.
         .target(name: "TorchDistributed", dependencies: ["TorchCore", "TorchNN", "TorchData"]),
         .target(name: "TorchTrain", dependencies: ["TorchCore", "TorchNN", "TorchOptim", "TorchData", "TorchVision", "TorchBoard", "TorchDistributed"]),

@@ -1,3 +1,3 @@
 // swift-torch's vision package: MNIST and Fashion-MNIST, ImageFolder, transforms, image
-// grids and PNG files (PyTorch's `torchvision`).
+// grids, PNG and JPEG files (PyTorch's `torchvision`).
 @_exported import TorchData

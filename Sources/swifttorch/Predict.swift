@@ -3,15 +3,15 @@ import Foundation
 import Torch
 import TorchVision
 
-/// `swifttorch predict`: the classes a checkpoint sees in PNG images.
+/// `swifttorch predict`: the classes a checkpoint sees in PNG or JPEG images.
 struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Classify PNG images (any size, gray or color) with a checkpoint.",
+        abstract: "Classify PNG or JPEG images (any size, gray or color) with a checkpoint.",
         discussion: "Each image is read as gray, resized to 28×28 and normalized as the model's training images were.")
 
     @Argument(help: "A checkpoint.safetensors from `swifttorch train` (or a Module.save file, with --model).")
     var checkpoint: String
-    @Argument(help: "PNG files.")
+    @Argument(help: "PNG or JPEG files.")
     var images: [String]
     @Option(help: "The model (default: the checkpoint's; cnn for a bare state dict).")
     var model: String?
@@ -19,7 +19,7 @@ struct Predict: ParsableCommand {
     var top = 1
 
     func validate() throws {
-        if images.isEmpty { throw ValidationError("give at least one PNG image") }
+        if images.isEmpty { throw ValidationError("give at least one PNG or JPEG image") }
         if !(1...FashionMNIST.classes.count).contains(top) {
             throw ValidationError("--top must be between 1 and \(FashionMNIST.classes.count), not \(top)")
         }

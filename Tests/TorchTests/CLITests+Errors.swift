@@ -18,7 +18,7 @@ extension CLITests {
                 (["train", "--limit", "10", "--data-root", dir.appendingPathComponent("no-data").path], "dataset-fashion-mnist"),
                 (["eval", mlp], "does not fit the model"),
                 (["train", "--limit", "10", "--out", file.appendingPathComponent("run").path], "is a file, not a folder"),
-                (["predict", mlp, "--model", "mlp", file.path], "not a PNG file"),
+                (["predict", mlp, "--model", "mlp", file.path], "not a PNG or JPEG file"),
                 (["train", "--nproc", "0"], "--nproc must be at least 1"),
                 (["train", "--hostfile", file.path], "--hostfile goes with --nproc"),
                 (["train", "--nproc", "64"], "more than the"),

@@ -187,7 +187,7 @@ import TorchVision
             try writePNG(dir, "a/x.png", value: 0)
             try FileManager.default.createDirectory(at: dir.appendingPathComponent("b"), withIntermediateDirectories: true)
             try FileManager.default.createDirectory(at: dir.appendingPathComponent("c"), withIntermediateDirectories: true)
-            expectFolderError(dir.path) { $0 == "\(dir.path): found no valid file for the classes b, c; supported extensions are: .png" }
+            expectFolderError(dir.path) { $0 == "\(dir.path): found no valid file for the classes b, c; supported extensions are: .jpg, .jpeg, .png" }
         }
     }
 

@@ -58,7 +58,7 @@ public struct TrainedModel {
     public var transform: any Transform { TrainingData.transform(normalize: normalization) }
 
     /// A network input `[1, 1, 28, 28]` from a gray image of any size (uint8 `[1, H, W]`, as
-    /// `readImage(path, mode: .gray)` reads any PNG): scaled to 0...1, resized to 28×28
+    /// `readImage(path, mode: .gray)` reads any PNG or JPEG): scaled to 0...1, resized to 28×28
     /// (bilinear) and normalized as the model's training images were.
     public func input(from image: Tensor) -> Tensor {
         torchCheck(image.rank == 3 && image.shape[0] == 1, "TrainedModel.input: expected a gray image [1, H, W], got \(image.shape)")

@@ -6,7 +6,7 @@ import TorchCore
 ///
 /// Classes are the sub-folders of `root`, sorted; files are found recursively and ordered as
 /// torchvision orders them (class by class, folders by path, names sorted). Only files ending
-/// in ``extensions`` (PNG; case ignored) are used.
+/// in ``extensions`` (JPEG and PNG; case ignored) are used.
 ///
 /// Creating the dataset only lists the files; each image is read and decoded when its sample
 /// is, as torchvision's loader does, so a folder larger than memory works. A file that can't
@@ -16,6 +16,9 @@ import TorchCore
 /// A sample is `(image, classIndex)`. Without a transform the image is laid out as a PIL
 /// image would be, ready for `ToTensor()`: uint8 `[H, W, C]`, or `[H, W]` for `mode: .gray`.
 /// The default `mode: .rgb` converts every image to RGB, as torchvision's loader does.
+/// The pixels are those of torchvision's default loader, PIL's `Image.open(path).convert("RGB")`
+/// (`"L"` for `.gray`): a JPEG is decoded by libjpeg-turbo as PIL decodes it, and a color
+/// image becomes gray by PIL's luma rule (not libjpeg's luminance, which `readImage` gives).
 ///
 /// ```swift
 /// let photos = try ImageFolder(root: "my-clothes", transform: Compose([ToTensor()]), mode: .gray)
@@ -23,8 +26,9 @@ import TorchCore
 /// let (x, label) = try photos.sample(at: 0)   // x: float32 [1, H, W], label: 0
 /// ```
 public struct ImageFolder: Dataset, Sendable, CustomStringConvertible {
-    /// The file name endings that count as images.
-    public static let extensions = [".png"]
+    /// The file name endings that count as images: those of torchvision's `IMG_EXTENSIONS`
+    /// that this library decodes.
+    public static let extensions = [".jpg", ".jpeg", ".png"]
 
     /// The folder holding one sub-folder per class.
     public let root: String
@@ -46,7 +50,7 @@ public struct ImageFolder: Dataset, Sendable, CustomStringConvertible {
     /// Finds the classes and image files under `root`; nothing is decoded yet.
     ///
     /// - Throws: ``ImageError/folder(path:reason:)`` when `root` is missing or has no class
-    ///   folders, or a class has no PNG file.
+    ///   folders, or a class has no image file.
     public init(root: String, transform: (any Transform)? = nil,
                 targetTransform: (@Sendable (Int) -> Int)? = nil, mode: ImageReadMode = .rgb) throws {
         self.root = root
@@ -158,7 +162,12 @@ public struct ImageFolder: Dataset, Sendable, CustomStringConvertible {
     /// torchvision's default loader: the image at `path` in `mode`, laid out as PIL would
     /// (`[H, W]` for one channel, else `[H, W, C]`).
     static func load(_ path: String, mode: ImageReadMode) throws -> Tensor {
-        let chw = try readImage(path, mode: mode)
+        let bytes = try readImageFile(path)
+        let chw: Tensor
+        switch try ImageFormat(bytes, source: path) {
+        case .jpeg: chw = try JPEGDecoder.decode(bytes, source: path, output: .pil(mode), maxPixels: PNGDecoder.maxPixels)
+        case .png: chw = mode.convert(try PNGDecoder.decode(bytes, source: path, maxPixels: PNGDecoder.maxPixels))
+        }
         return chw.shape[0] == 1 ? chw[0].contiguous() : chw.permute(1, 2, 0).contiguous()
     }
 }

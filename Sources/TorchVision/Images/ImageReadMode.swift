@@ -2,7 +2,7 @@ import TorchCore
 
 /// Which channels ``readImage(_:mode:maxPixels:)`` returns (`torchvision.io.ImageReadMode`).
 public enum ImageReadMode: String, Sendable, CaseIterable {
-    /// The file's own channels: 1 gray, 2 gray + alpha, 3 RGB, 4 RGBA.
+    /// The file's own channels: 1 gray, 2 gray + alpha, 3 RGB, 4 RGBA (CMYK for a CMYK JPEG).
     case unchanged
     /// One gray channel.
     case gray

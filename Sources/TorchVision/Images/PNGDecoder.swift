@@ -2,42 +2,6 @@ import Foundation
 import Synchronization
 import TorchCore
 
-/// Reads an image file into a uint8 `[C, H, W]` tensor, like `torchvision.io.read_image`.
-///
-/// PNG files with 8-bit samples are read: gray (C = 1), gray + alpha (2), RGB (3), RGBA (4),
-/// and palette images expanded to RGB (or RGBA when the palette has transparency); gray and
-/// palette images with 1, 2 or 4 bits per sample are expanded to 8 bits. Every chunk's
-/// CRC is checked. 16-bit and interlaced files throw ``ImageError/unsupported(file:feature:)``.
-///
-/// An image with more than `maxPixels` pixels throws
-/// ``ImageError/tooLarge(file:width:height:limit:)`` as soon as its header is read, before
-/// any memory is allocated for it. The default is ``PNGDecoder/maxPixels`` (178,956,970
-/// unless changed, PIL's limit); pass a larger value, or raise that setting, to read larger
-/// trusted files.
-///
-/// ```swift
-/// let image = try readImage("shirt.png")          // uint8 [1, 28, 28]
-/// let x = image.to(dtype: .float32) / 255          // what ToTensor gives
-/// let rgb = try readImage("shirt.png", mode: .rgb) // uint8 [3, 28, 28]
-/// ```
-///
-/// `mode` converts the channels (``ImageReadMode``); by default they stay as stored.
-public func readImage(_ path: String, mode: ImageReadMode = .unchanged,
-                      maxPixels: Int = PNGDecoder.maxPixels) throws -> Tensor {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-        throw ImageError.io(file: path, operation: "open", reason: "no such file")
-    }
-    if isDirectory.boolValue { throw ImageError.io(file: path, operation: "read", reason: "it is a directory") }
-    let data: Data
-    do {
-        data = try Data(contentsOf: URL(fileURLWithPath: path))
-    } catch {
-        throw ImageError.io(file: path, operation: "read", reason: error.localizedDescription)
-    }
-    return mode.convert(try PNGDecoder.decode([UInt8](data), source: path, maxPixels: maxPixels))
-}
-
 /// Decodes PNG bytes into a uint8 `[C, H, W]` tensor (`torchvision.io.decode_png`).
 ///
 /// The same formats, modes and pixel limit as ``readImage(_:mode:maxPixels:)``; errors name
