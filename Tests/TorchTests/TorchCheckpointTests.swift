@@ -124,6 +124,69 @@ import TorchTrain
         }
     }
 
+    /// Values of every kind, for the writer; scripts/check-serialization-interop rebuilds them in Python.
+    static func writerValue() -> TorchCheckpointValue {
+        let dtypes: [TorchCheckpointValue] = DType.allCases.map { dtype in
+            let base = dtype == .bool ? Tensor.arange(0, 12, dtype: .int64).gt(5)
+                : dtype.isFloatingPoint ? (Tensor.arange(0, 12, dtype: .float64) - 5) * 0.75 : Tensor.arange(0, 12, dtype: .int64) - 5
+            return .tuple([.string(dtype.name), .tensor(base.to(dtype: dtype).reshape([3, 4]))])
+        }
+        return .dict([
+            (.string("epoch"), .int(3)), (.string("loss"), .float(0.1)), (.string("name"), .string("swift ✓")),
+            (.string("negative"), .int(-300)), (.string("max"), .int(Int.max)), (.string("min"), .int(Int.min)),
+            (.string("big"), .bigInt([0, 0, 0, 0, 0, 0, 0, 0, 0x40])), (.int(7), .list([.bool(true), .bool(false), .none])),
+            (.string("tags"), .set([.int(1), .int(2)])), (.string("blob"), .bytes([0, 0x80, 0xFF])),
+            (.string("dtypes"), .list(dtypes)),
+            (.string("transposed"), .tensor(Tensor.arange(0, 12, dtype: .float32).reshape([3, 4]).t())),
+            (.string("parameter"), .tensor(Parameter(Tensor([1.5, -2], dtype: .float32)))),
+            (.string("scalar"), .tensor(Tensor.full([], 2.5, dtype: .float64))),
+            (.string("empty"), .tensor(Tensor.zeros([0, 2], dtype: .float32))),
+        ])
+    }
+
+    @Test func savedCheckpointReadsBack() throws {
+        try withTemporaryDirectory { dir in
+            let path = dir.appendingPathComponent("values.pt").path
+            let value = Self.writerValue()
+            try saveTorchCheckpoint(value, to: path)
+            let back = try loadTorchCheckpoint(from: path)
+            #expect(back.description == value.description)
+            for key in ["transposed", "parameter", "scalar", "empty"] {
+                expectEqual(try #require(back[key]?.tensor), try #require(value[key]?.tensor))
+            }
+            #expect(back["parameter"]?.tensor is Parameter)
+            for (a, b) in zip(try #require(back["dtypes"]?.elements), try #require(value["dtypes"]?.elements)) {
+                expectEqual(try #require(a[1]?.tensor), try #require(b[1]?.tensor))
+            }
+            #expect(directoryListing(dir) == ["values.pt"], "no temporary file is left behind")
+        }
+    }
+
+    @Test func moduleSavesAndLoadsPt() throws {
+        try withTemporaryDirectory { dir in
+            let source = CourseNetwork()
+            try source.load(from: Self.file("course_network"))
+            let path = dir.appendingPathComponent("network.pt").path
+            try source.save(to: path)
+            let copy = CourseNetwork()
+            try copy.load(from: path)
+            for ((k1, a), (k2, b)) in zip(source.stateDict(), copy.stateDict()) {
+                #expect(k1 == k2)
+                expectEqual(a, b)
+            }
+        }
+    }
+
+    /// Writes the files scripts/check-serialization-interop reads with PyTorch; does nothing
+    /// unless SWIFT_TORCH_INTEROP_DIR is set.
+    @Test func writesTorchFilesForPythonInterop() throws {
+        guard let dir = ProcessInfo.processInfo.environment["SWIFT_TORCH_INTEROP_DIR"] else { return }
+        try saveTorchCheckpoint(Self.writerValue(), to: dir + "/swift.pt")
+        let network = CourseNetwork()
+        try network.load(from: Self.file("course_network"))
+        try network.save(to: dir + "/network.pt")
+    }
+
     @Test func repeatedKeysKeepTheirFirstPositionAndLastValue() throws {
         // {'a': 1, 'b': 2, 'a': 3} as SETITEMS writes it; True and 1 are one key in Python.
         let bytes: [UInt8] = [0x80, 2, 0x7D, 0x28, 0x8C, 1, 0x61, 0x4B, 1, 0x8C, 1, 0x62, 0x4B, 2, 0x8C, 1, 0x61, 0x4B, 3,

@@ -1,15 +1,23 @@
 import Foundation
 
 extension ModuleBase {
-    /// Saves `stateDict()` as a safetensors file that Python loads with
-    /// `safetensors.torch.load_file` (and `model.load_state_dict`), written to a temporary
-    /// file and renamed so a crash never leaves a torn checkpoint.
+    /// Saves `stateDict()`: as a safetensors file that Python loads with
+    /// `safetensors.torch.load_file` (and `model.load_state_dict`), or, when `path` ends in
+    /// `.pt`, `.pth` or `.bin`, as a PyTorch checkpoint that
+    /// `model.load_state_dict(torch.load(path, weights_only=True))` reads (`metadata` is then
+    /// unused). Either is written to a temporary file and renamed, so a crash never leaves a
+    /// torn checkpoint.
     ///
     /// ```swift
     /// try network.save(to: "network.safetensors")
+    /// try network.save(to: "network.pt")
     /// ```
     public func save(to path: String, metadata: [String: String]? = ["format": "pt"]) throws {
-        try saveSafetensors(stateDict().pairs, to: path, metadata: metadata)
+        if torchExtensions.contains(URL(fileURLWithPath: path).pathExtension.lowercased()) {
+            try saveTorchCheckpoint(stateDict().pairs, to: path)
+        } else {
+            try saveSafetensors(stateDict().pairs, to: path, metadata: metadata)
+        }
     }
 
     /// Loads a checkpoint into this module's parameters and buffers: a safetensors file
@@ -39,10 +47,14 @@ extension ModuleBase {
     }
 }
 
+/// The extensions PyTorch's checkpoints go by.
+private let torchExtensions: Set<String> = ["pt", "pth", "bin"]
+
 /// Whether `path` names a PyTorch checkpoint: by extension, else by its zip magic number.
 private func isTorchCheckpoint(_ path: String) -> Bool {
-    switch URL(fileURLWithPath: path).pathExtension.lowercased() {
-    case "pt", "pth", "bin": return true
+    let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
+    if torchExtensions.contains(ext) { return true }
+    switch ext {
     case "safetensors": return false
     default:
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
