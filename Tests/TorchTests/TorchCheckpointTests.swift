@@ -96,7 +96,12 @@ import TorchTrain
 
     @Test func hostilePicklesThrow() {
         func long(_ n: Int, _ bytes: Int) -> [UInt8] { (0..<bytes).map { UInt8(truncatingIfNeeded: n >> (8 * $0)) } }
+        // t0 = (0,) * 200, t(k+1) = (tk,) * 200 through memo references: 200^5 elements as a dict key.
+        var sharedTuples: [UInt8] = [0x80, 2, 0x28] + (0..<200).flatMap { _ in [0x4B, 0] as [UInt8] } + [0x74, 0x71, 0]
+        for k in 1...5 { sharedTuples += [0x28] + (0..<200).flatMap { _ in [0x68, UInt8(k - 1)] } + [0x74, 0x71, UInt8(k)] }
+        sharedTuples += [0x7D, 0x68, 5, 0x4E, 0x73, 0x2E]
         let cases: [(String, [UInt8], String)] = [
+            ("huge tuple key", sharedTuples, "more work than"),
             ("deep nesting", [0x80, 2, 0x4E] + [UInt8](repeating: 0x85, count: 5000) + [0x2E], "nest more than 1000"),
             // x = [0]; then 40 times x = [x, x]: 2^40 values when expanded.
             ("doubling", [0x80, 2, 0x4B, 0] + (0..<40).flatMap { _ in [0x32, 0x86] as [UInt8] } + [0x2E], "expand to more than"),

@@ -91,31 +91,32 @@ enum PickleKey: Hashable {
     /// Tuple keys nest at most this deep (keys are hashed recursively).
     static let maximumTupleDepth = 32
 
-    /// The key for `object`, and the work (bytes and elements) hashing it costs.
-    static func make(_ object: PickleObject, depth: Int = 0) -> (key: PickleKey, cost: Int)? {
+    /// The key for `object`, taking one unit of `budget` per element and byte hashed; `nil`
+    /// when it is unhashable or the budget runs out (a tuple of shared tuples can be huge).
+    static func make(_ object: PickleObject, depth: Int = 0, budget: inout Int) -> PickleKey? {
         switch object {
-        case .none: return (.none, 1)
-        case let .bool(b): return (.int(b ? 1 : 0), 1)
-        case let .int(v): return (.int(v), 1)
-        case let .bigInt(b): return (.bigInt(b), b.count)
+        case .none: budget -= 1; return PickleKey.none
+        case let .bool(b): budget -= 1; return .int(b ? 1 : 0)
+        case let .int(v): budget -= 1; return .int(v)
+        case let .bigInt(b): budget -= b.count; return .bigInt(b)
         case let .float(v):
-            if v.rounded() == v, let i = Int(exactly: v) { return (.int(i), 1) }
-            return (.float(v), 1)
-        case let .string(s): return (.string(s), s.utf8.count + 1)
-        case let .bytes(b): return (.bytes(b), b.count + 1)
-        case let .tensor(t): return (.identity(ObjectIdentifier(t)), 1)
+            budget -= 1
+            if v.rounded() == v, let i = Int(exactly: v) { return .int(i) }
+            return .float(v)
+        case let .string(s): budget -= s.utf8.count + 1; return .string(s)
+        case let .bytes(b): budget -= b.count + 1; return .bytes(b)
+        case let .tensor(t): budget -= 1; return .identity(ObjectIdentifier(t))
         case .global, .storage: return nil
         case let .node(n):
             guard n.kind == .tuple, depth < maximumTupleDepth else { return nil }
+            budget -= 1
             var keys: [PickleKey] = []
-            var cost = 1
             keys.reserveCapacity(n.items.count)
             for item in n.items {
-                guard let (k, c) = make(item, depth: depth + 1) else { return nil }
+                guard budget >= 0, let k = make(item, depth: depth + 1, budget: &budget) else { return nil }
                 keys.append(k)
-                cost += c
             }
-            return (.tuple(keys), cost)
+            return budget >= 0 ? .tuple(keys) : nil
         }
     }
 }

@@ -302,8 +302,7 @@ final class Unpickler {
         }
         guard items.count % 2 == 0 else { throw error("\(opcode) has a key without a value") }
         for i in stride(from: 0, to: items.count, by: 2) {
-            let (key, cost) = try hashKey(items[i])
-            try addWork(cost)
+            let key = try hashKey(items[i])
             if let p = d.positions[key] {
                 d.items[2 * p + 1] = items[i + 1]
             } else {
@@ -319,8 +318,7 @@ final class Unpickler {
             throw error("ADDITEMS adds to \(target.kindName); only sets can be added to")
         }
         for item in items {
-            let (key, cost) = try hashKey(item)
-            try addWork(cost)
+            let key = try hashKey(item)
             if s.positions[key] == nil {
                 s.positions[key] = s.items.count
                 s.items.append(item)
@@ -328,10 +326,14 @@ final class Unpickler {
         }
     }
 
-    func hashKey(_ o: PickleObject) throws -> (PickleKey, Int) {
-        guard let k = PickleKey.make(o) else {
+    /// The key of a dict key or set element, its hashing counted as work.
+    func hashKey(_ o: PickleObject) throws -> PickleKey {
+        var budget = workLimit - work
+        let key = PickleKey.make(o, budget: &budget)
+        try addWork(workLimit - work - budget)
+        guard let key else {
             throw error("\(o.kindName) cannot be a dict key or set element (unhashable, or a tuple nested over \(PickleKey.maximumTupleDepth) deep)")
         }
-        return k
+        return key
     }
 }
