@@ -82,6 +82,7 @@ import TorchTrain
         ("offset_past_storage", "reach past the storage's 6 elements"),
         ("self_reference", "contains itself"),
         ("legacy", "legacy format"),
+        ("deflated", "is compressed (zip method 8)"),
     ])
     func refusedFilesThrowNamingTheProblem(_ name: String, _ message: String) throws {
         let path = Bundle.module.url(forResource: name, withExtension: "pt", subdirectory: "Fixtures/torch_checkpoint/refused")!.path
@@ -190,6 +191,16 @@ import TorchTrain
         let network = CourseNetwork()
         try network.load(from: Self.file("course_network"))
         try network.save(to: dir + "/network.pt")
+    }
+
+    @Test func corruptStorageBytesFailTheirCRC() throws {
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Self.file("course_network"))))
+        bytes[bytes.count / 2] ^= 0x40
+        try withTemporaryDirectory { dir in
+            let path = dir.appendingPathComponent("corrupt.pt").path
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            #expect { _ = try loadTorchCheckpoint(from: path) } throws: { "\($0)".contains("fails its CRC-32 check") }
+        }
     }
 
     @Test func repeatedKeysKeepTheirFirstPositionAndLastValue() throws {
