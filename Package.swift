@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // OpenBLAS's CBLAS on Linux; macOS uses Accelerate instead.
@@ -42,19 +43,21 @@ let package = Package(
                 "CTorchConfig",
                 .target(name: "CBLAS", condition: .when(platforms: [.linux])),
                 .product(name: "RealModule", package: "swift-numerics"),
+                // PyTorch's .pt checkpoints are zip archives.
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
         .target(name: "TorchNN", dependencies: ["TorchCore"]),
         .target(name: "TorchOptim", dependencies: ["TorchCore"]),
-        // zlib, for gzipped datasets and PNG files.
-        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // zlib, for gzipped datasets and PNG files (not named CZlib: ZIPFoundation has a module of that name).
+        .systemLibrary(name: "CSystemZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "TorchData", dependencies: ["TorchCore"]),
         // libjpeg-turbo, for JPEG files; CJPEGSupport runs it under setjmp so that its errors
         // come back as return codes instead of exit() or a longjmp through Swift frames.
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"]), .brew(["jpeg-turbo"])]),
         .target(name: "CJPEGSupport", dependencies: ["CJPEG"], linkerSettings: [.linkedLibrary("jpeg")]),
-        .target(name: "TorchVision", dependencies: ["TorchData", "CZlib", "CJPEGSupport"]),
+        .target(name: "TorchVision", dependencies: ["TorchData", "CSystemZlib", "CJPEGSupport"]),
         // Open MPI, loaded at run time (dlopen): nothing of MPI is needed to build.
         .target(name: "TorchDistributed", dependencies: ["TorchCore", "TorchNN", "TorchData"]),
         .target(name: "TorchTrain", dependencies: ["TorchCore", "TorchNN", "TorchOptim", "TorchData", "TorchVision", "TorchBoard", "TorchDistributed"]),

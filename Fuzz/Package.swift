@@ -3,7 +3,7 @@
 // `-sanitize=fuzzer,address`, into `.build/fuzz`; not part of the main package's build.
 import PackageDescription
 
-let harnesses = ["FuzzSafetensors", "FuzzNpy", "FuzzIDX", "FuzzPNG", "FuzzJPEG", "FuzzJSONHeader"]
+let harnesses = ["FuzzSafetensors", "FuzzNpy", "FuzzIDX", "FuzzPNG", "FuzzJPEG", "FuzzJSONHeader", "FuzzTorchCheckpoint"]
 
 let package = Package(
     name: "swift-torch-fuzz",

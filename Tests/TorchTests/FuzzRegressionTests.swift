@@ -16,6 +16,17 @@ import TorchVision
         }
     }
 
+    /// fuzz torch-checkpoint: a zip64 local-header offset over Int64.max trapped ZIPFoundation
+    /// 0.9.20's reader while it listed the entries; the archive is now read by TorchArchive.
+    @Test func torchCheckpointZip64OffsetPastInt64() throws {
+        let path = Bundle.module.url(forResource: "fuzz_zip64_offset", withExtension: "pt", subdirectory: "Fixtures/torch_checkpoint/refused")!.path
+        #expect {
+            _ = try loadTorchCheckpoint(from: path)
+        } throws: { error in
+            "\(error)".hasPrefix(path + ": invalid PyTorch checkpoint: ")
+        }
+    }
+
     /// fuzz idx: a zero first size let huge other sizes through; the tensor's strides overflowed.
     @Test func idxZeroSizeBesideHugeSizes() throws {
         let bytes: [UInt8] = [0x00, 0x00, 0x0b, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x55,

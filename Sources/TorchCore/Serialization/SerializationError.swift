@@ -1,4 +1,4 @@
-/// Why a checkpoint (`.safetensors`) or array (`.npy`) file could not be read or written.
+/// Why a checkpoint (`.safetensors`, PyTorch `.pt`) or array (`.npy`) file could not be read or written.
 ///
 /// Every case names the file, and where it applies the tensor, with what was expected
 /// and what was found, so the message alone says what is wrong:
@@ -40,6 +40,11 @@ public enum SerializationError: Error, CustomStringConvertible, Equatable, Senda
     case unsupportedNpyDType(file: String, descr: String)
     /// The tensors or options given to a writer cannot be written.
     case invalidArgument(file: String, reason: String)
+    /// A PyTorch `.pt` file whose zip archive, pickle or tensor records are malformed.
+    case invalidTorchCheckpoint(file: String, reason: String)
+    /// A PyTorch `.pt` file whose pickle names a Python global (a function or class) outside
+    /// what `torch.load(weights_only=True)` accepts, such as `os.system`; it is never run.
+    case refusedGlobal(file: String, name: String)
 
     public var description: String {
         switch self {
@@ -74,6 +79,12 @@ public enum SerializationError: Error, CustomStringConvertible, Equatable, Senda
             return "\(file): .npy dtype '\(descr)' is not supported (supported: bool, uint8, int8, int16, int32, int64, float16, float32, float64)"
         case let .invalidArgument(file, reason):
             return "\(file): \(reason)"
+        case let .invalidTorchCheckpoint(file, reason):
+            return "\(file): invalid PyTorch checkpoint: \(reason)"
+        case let .refusedGlobal(file, name):
+            return "\(file): the checkpoint's pickle refuses the global \(name): only tensors, OrderedDict and plain values "
+                + "(what torch.load(weights_only=True) accepts) are loaded, and nothing in the file is ever run; "
+                + "a file that needs \(name) may be malicious, or must be re-saved as a state dict in PyTorch"
         }
     }
 }

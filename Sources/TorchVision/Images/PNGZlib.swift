@@ -1,4 +1,4 @@
-import CZlib
+import CSystemZlib
 import Foundation
 
 /// zlib streams and CRC-32 for PNG files. zlib's function-like macros (`deflateInit2`,
@@ -8,7 +8,7 @@ enum PNGZlib {
     /// The CRC-32 of a chunk's type and data, continuing from `crc` (0 to start).
     static func crc(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return crc }
-        return UInt32(CZlib.crc32(uLong(crc), base.assumingMemoryBound(to: Bytef.self), uInt(bytes.count)))
+        return UInt32(CSystemZlib.crc32(uLong(crc), base.assumingMemoryBound(to: Bytef.self), uInt(bytes.count)))
     }
 
     /// `bytes` as one zlib stream (deflate level 6, PNG's usual setting).
