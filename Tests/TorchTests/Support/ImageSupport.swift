@@ -24,21 +24,8 @@ func decodeWithPIL(_ path: String) throws -> ExternalPNG? {
     sys.stdout.buffer.write(f"{im.size[0]} {im.size[1]} {im.mode}\\n".encode()); sys.stdout.buffer.write(im.tobytes())
     """
     let pythons = ["/usr/bin/python3"] + [ProcessInfo.processInfo.environment["TORCH_PYTHON"]].compactMap { $0 }
-    for python in pythons where FileManager.default.isExecutableFile(atPath: python) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: python)
-        p.arguments = ["-c", script, path]
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errText = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        if p.terminationStatus != 0 {
-            if errText.contains("No module named 'PIL'") { continue }
-            throw TorchError.io("PIL could not decode \(path): \(errText)")
-        }
+    for python in pythons {
+        guard let data = try runPythonWithPIL(script, [path], python: python) else { continue }
         let bytes = [UInt8](data)
         let newline = bytes.firstIndex(of: 10)!
         let fields = String(decoding: bytes[..<newline], as: UTF8.self).split(separator: " ")

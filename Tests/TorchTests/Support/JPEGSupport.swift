@@ -10,10 +10,9 @@ func jpegFixtureURL(_ name: String) -> URL {
     Bundle.module.url(forResource: name, withExtension: "jpg", subdirectory: "Fixtures/jpeg")!
 }
 
-/// Runs `script` with Debian's Python and PIL (python3-pil, installed by scripts/setup) and
-/// returns its standard output; nil when that Python or PIL is missing.
-func runPythonWithPIL(_ script: String, _ arguments: [String]) throws -> Data? {
-    let python = "/usr/bin/python3"
+/// Runs `script` with `python` (Debian's, with python3-pil from scripts/setup, by default) and
+/// returns its standard output; nil when that Python or its PIL is missing.
+func runPythonWithPIL(_ script: String, _ arguments: [String], python: String = "/usr/bin/python3") throws -> Data? {
     guard FileManager.default.isExecutableFile(atPath: python) else { return nil }
     let p = Process()
     p.executableURL = URL(fileURLWithPath: python)
@@ -27,7 +26,7 @@ func runPythonWithPIL(_ script: String, _ arguments: [String]) throws -> Data? {
     p.waitUntilExit()
     if p.terminationStatus != 0 {
         if errText.contains("No module named 'PIL'") { return nil }
-        throw TorchError.io("python3 failed: \(errText)")
+        throw TorchError.io("\(python) failed: \(errText)")
     }
     return data
 }
